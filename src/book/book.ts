@@ -8,6 +8,7 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { BookError } from '../errors/index.ts';
+import { chapterSchema } from './schema.ts';
 
 export interface PartInfo {
   id: string;
@@ -30,6 +31,8 @@ export interface ChapterInfo {
   number: number;
   /** Site path without the base: `/chapters/estimating-probability/`. */
   path: string;
+  /** Slugs of the chapters to read first (validated: each exists). */
+  prerequisites: string[];
 }
 
 export interface BookInfo {
@@ -39,6 +42,8 @@ export interface BookInfo {
   authors: string[];
   language: string;
   repository?: string;
+  /** The deployed book's public origin, for the sitemap and canonical URLs. */
+  url: string;
   parts: PartInfo[];
   /** Published chapters in reading order, then drafts. */
   chapters: ChapterInfo[];
@@ -94,6 +99,7 @@ export function readBookConfig(root: string): Omit<BookInfo, 'chapters'> {
     authors: Array.isArray(raw.authors) ? raw.authors.map(String) : [],
     language: typeof raw.language === 'string' ? raw.language : 'en',
     repository: raw.repository,
+    url: typeof raw.url === 'string' ? raw.url : 'https://example.org',
     parts,
   };
 }
@@ -108,6 +114,7 @@ export function loadBook(root: string, chaptersDir = join(root, 'content', 'chap
   const files = existsSync(chaptersDir) ? readdirSync(chaptersDir).filter((f) => /\.mdx?$/.test(f)).sort() : [];
   const raw: ChapterInfo[] = [];
   const slugs = new Map<string, string>();
+  const texts = new Map<string, string>();
   for (const name of files) {
     const file = relative(root, join(chaptersDir, name)).split('\\').join('/');
     const slug = slugFromFile(name);
@@ -126,20 +133,51 @@ export function loadBook(root: string, chaptersDir = join(root, 'content', 'chap
       const line = (e?.linePos?.[0]?.line ?? 0) + 1;
       throw new BookError({ code: 'frontmatter/bad-yaml', message: `The frontmatter is not valid YAML: ${String(e?.message ?? e).split('\n')[0]}`, location: { file, line } });
     }
-    const part = typeof data.part === 'string' ? data.part : '';
-    const order = typeof data.order === 'number' ? data.order : Number.NaN;
-    if (!partIndex.has(part)) {
-      throw new BookError({ code: 'frontmatter/unknown-part', message: `Chapter names part "${part}", which content/book.yaml does not list.`, location: { file, line: lineOf(text, /^part:/m) }, expected: [...partIndex.keys()].join(' | '), received: String(data.part), hint: 'Use one of the part ids from content/book.yaml, or add the part there.' });
+    const parsed = chapterSchema.safeParse(data);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = issue.path.map(String).join('.') || '(frontmatter)';
+      const top = String(issue.path[0] ?? '');
+      const received = top && top in data ? JSON.stringify(data[top]) : 'nothing';
+      throw new BookError({
+        code: 'frontmatter/schema',
+        message: `Frontmatter field \`${field}\` is invalid: ${issue.message}.`,
+        location: { file, line: top ? lineOf(text, new RegExp(`^${top}:`, 'm')) ?? 1 : 1 },
+        expected: FIELD_HINTS[top] ?? 'see the frontmatter table in CONTRIBUTING.md',
+        received,
+        hint: 'Fix the frontmatter at the top of the chapter; CONTRIBUTING.md lists every field.',
+      });
     }
-    if (!Number.isFinite(order)) {
-      throw new BookError({ code: 'frontmatter/bad-order', message: 'Chapter frontmatter needs a numeric `order` (its position within the part).', location: { file, line: lineOf(text, /^order:/m) }, received: String(data.order) });
+    const fm = parsed.data;
+    if (!partIndex.has(fm.part)) {
+      throw new BookError({ code: 'frontmatter/unknown-part', message: `Chapter names part "${fm.part}", which content/book.yaml does not list.`, location: { file, line: lineOf(text, /^part:/m) }, expected: [...partIndex.keys()].join(' | '), received: fm.part, hint: 'Use one of the part ids from content/book.yaml, or add the part there.' });
     }
-    raw.push({ slug, file, title: String(data.title ?? slug), part, order, draft: data.draft === true, number: 0, path: chapterPath(slug) });
+    const part = fm.part;
+    const order = fm.order;
+    texts.set(file, text);
+    raw.push({ slug, file, title: fm.title, part, order, draft: fm.draft, number: 0, path: chapterPath(slug), prerequisites: fm.prerequisites });
   }
   const published = raw
     .filter((c) => !c.draft)
     .sort((a, b) => partIndex.get(a.part)!.number - partIndex.get(b.part)!.number || a.order - b.order || a.slug.localeCompare(b.slug));
   published.forEach((c, i) => (c.number = i + 1));
+  for (const c of raw) {
+    c.prerequisites.forEach((p, i) => {
+      if (!slugs.has(p)) {
+        const text = texts.get(c.file) ?? '';
+        const known = [...slugs.keys()];
+        throw new BookError({
+          code: 'frontmatter/unknown-prerequisite',
+          message: `Prerequisite "${p}" is not a chapter of this book.`,
+          location: { file: c.file, line: lineOf(text, new RegExp(`^\\s*-\\s*['"]?${p}['"]?\\s*$|prerequisites:.*\\b${p}\\b`, 'm')) ?? lineOf(text, /^prerequisites:/m) },
+          expected: `a chapter slug (file name without NN- and .mdx): ${known.join(', ') || 'none yet'}`,
+          received: p,
+          hint: closest(p, known) ? `Did you mean "${closest(p, known)}"?` : 'Prerequisites name chapters by slug.',
+        });
+      }
+      if (p === c.slug) throw new BookError({ code: 'frontmatter/unknown-prerequisite', message: `Chapter lists itself as a prerequisite (item ${i + 1}).`, location: { file: c.file, line: lineOf(texts.get(c.file) ?? '', /^prerequisites:/m) } });
+    });
+  }
   return { ...config, chapters: [...published, ...raw.filter((c) => c.draft)] };
 }
 
@@ -147,4 +185,43 @@ function lineOf(text: string, re: RegExp): number | undefined {
   const m = re.exec(text);
   if (!m) return undefined;
   return text.slice(0, m.index).split('\n').length;
+}
+
+const FIELD_HINTS: Record<string, string> = {
+  title: 'a non-empty string',
+  part: 'a part id from content/book.yaml',
+  order: 'an integer >= 0 (position within the part)',
+  summary: 'a non-empty string (one or two sentences)',
+  objectives: 'a list of strings',
+  prerequisites: 'a list of chapter slugs',
+  slides: 'a list of { title, source }',
+  draft: 'true or false',
+};
+
+/** The candidate within edit distance 3 of `word`, if any (for "did you mean"). */
+export function closest(word: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = 4;
+  for (const c of candidates) {
+    const d = editDistance(word, c);
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length];
 }

@@ -1,0 +1,43 @@
+// @ts-check
+import { defineConfig } from 'astro/config';
+import mdx from '@astrojs/mdx';
+import svelte from '@astrojs/svelte';
+import sitemap from '@astrojs/sitemap';
+import { unified } from '@astrojs/markdown-remark';
+import { fileURLToPath } from 'node:url';
+import { loadBook } from './src/book/book.ts';
+import { markdownConfig, linkCheck } from './src/markdown/index.ts';
+import { remarkNumberedBlocks } from './src/book/remark-numbered-blocks.ts';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+// Deploying under a sub-path (GitHub Pages project sites): IW_BASE=/course/ npm run build.
+const base = process.env.IW_BASE ?? '/';
+const outDir = process.env.IW_OUT ?? 'dist';
+
+// Read and check the book's structure first: a bad frontmatter field or an unknown prerequisite
+// stops the build here with file:line, before Astro starts rendering.
+const book = loadBook(root);
+const site = process.env.IW_SITE ?? book.url;
+
+const md = markdownConfig({ root, base });
+
+export default defineConfig({
+  site,
+  base,
+  outDir,
+  trailingSlash: 'ignore',
+  build: { format: 'directory' },
+  markdown: {
+    processor: unified({
+      remarkPlugins: [...md.remarkPlugins, [remarkNumberedBlocks, { root }]],
+      rehypePlugins: md.rehypePlugins,
+    }),
+  },
+  integrations: [mdx(), svelte(), sitemap(), linkCheck()],
+  vite: {
+    // The project root, for build-time code that reads content/ (bundled chunks lose their path).
+    define: { 'import.meta.env.IW_ROOT': JSON.stringify(root) },
+    build: { assetsInlineLimit: 0 },
+  },
+});

@@ -1,0 +1,28 @@
+/** Small helpers shared by pages and layouts (build time only). */
+import { loadBook, type BookInfo, type ChapterInfo } from '../book/book.ts';
+
+/** The project root (set by astro.config.mjs; bundled chunks cannot find it from their own path). */
+export const root: string = import.meta.env.IW_ROOT ?? process.cwd();
+
+/** Joins the configured base (`/` or `/course/`) with a site path that starts with `/`. */
+export function withBase(path: string): string {
+  const base = import.meta.env.BASE_URL.replace(/\/$/, '');
+  return `${base}${path.startsWith('/') ? path : `/${path}`}`;
+}
+
+let cached: BookInfo | undefined;
+export function book(): BookInfo {
+  // Re-read in dev so that editing a chapter's frontmatter shows up without a restart.
+  if (!cached || import.meta.env.DEV) cached = loadBook(root);
+  return cached;
+}
+
+/** Published chapters in reading order (drafts too when running `astro dev`). */
+export function chapters(): ChapterInfo[] {
+  return book().chapters.filter((c) => !c.draft || import.meta.env.DEV);
+}
+
+const ROMAN = ['', 'I', 'II', 'III', 'IV', 'V', 'VI', 'VII', 'VIII', 'IX', 'X', 'XI', 'XII'];
+export function roman(n: number): string {
+  return ROMAN[n] ?? String(n);
+}
