@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { loadBook } from './src/book/book.ts';
 import { markdownConfig, linkCheck } from './src/markdown/index.ts';
 import { remarkNumberedBlocks } from './src/book/remark-numbered-blocks.ts';
+import { remarkWidgets } from './src/markdown/remark-widgets.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -30,7 +31,7 @@ export default defineConfig({
   build: { format: 'directory' },
   markdown: {
     processor: unified({
-      remarkPlugins: [...md.remarkPlugins, [remarkNumberedBlocks, { root }]],
+      remarkPlugins: [...md.remarkPlugins, [remarkNumberedBlocks, { root }], [remarkWidgets, { root }]],
       rehypePlugins: md.rehypePlugins,
     }),
   },

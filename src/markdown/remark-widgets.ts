@@ -1,0 +1,149 @@
+/**
+ * Widgets in lessons, checked at build time. `<BetaBinomial id="fig-coin" heads={3} />` is
+ * looked up in widgets/registry.ts, every prop is checked against the widget's params table (an
+ * unknown name, a non-literal value, a value out of range or of the wrong type stops the build with
+ * file:line), and the element is rewritten to the one island wrapper `<Island widget="…" …/>`, so
+ * lessons need no imports. `<StateLink to="fig-coin" set={{ heads: 81, tails: 40 }}>` is checked the
+ * same way against the widget it targets (which must be in the same chapter) and rewritten with its
+ * state serialised for the zero-JS link.
+ */
+import { relative } from 'node:path';
+import { visit } from 'unist-util-visit';
+import { BookError } from '../errors/index.ts';
+import { applyValues, defaults, writeQuery } from '../../widgets/core/params.ts';
+import { widgetByName, widgets, type WidgetEntry } from '../../widgets/registry.ts';
+
+const ID = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+
+interface Attr {
+  type: string;
+  name?: string;
+  value?: unknown;
+  position?: { start: { line: number; column: number } };
+}
+interface JsxNode {
+  type: string;
+  name?: string | null;
+  attributes: Attr[];
+  position?: { start: { line: number; column: number } };
+}
+
+class NotLiteral extends Error {}
+
+/** Evaluates the literal subset of an estree expression: numbers, strings, booleans, -x, { a: 1 }. */
+function literal(node: any): unknown {
+  switch (node?.type) {
+    case 'Literal':
+      if (typeof node.value === 'number' || typeof node.value === 'string' || typeof node.value === 'boolean') return node.value;
+      break;
+    case 'UnaryExpression':
+      if ((node.operator === '-' || node.operator === '+') && node.argument?.type === 'Literal' && typeof node.argument.value === 'number') {
+        return node.operator === '-' ? -node.argument.value : node.argument.value;
+      }
+      break;
+    case 'ObjectExpression': {
+      const out: Record<string, unknown> = {};
+      for (const p of node.properties) {
+        if (p.type !== 'Property' || p.computed || p.kind !== 'init') throw new NotLiteral();
+        const key = p.key.type === 'Identifier' ? p.key.name : p.key.type === 'Literal' ? String(p.key.value) : undefined;
+        if (key === undefined) throw new NotLiteral();
+        out[key] = literal(p.value);
+      }
+      return out;
+    }
+  }
+  throw new NotLiteral();
+}
+
+function attrValue(a: Attr): unknown {
+  if (a.value === null || a.value === undefined) return true; // <X flag />
+  if (typeof a.value === 'string') return a.value;
+  const v = a.value as { type: string; value: string; data?: { estree?: any } };
+  const body = v.data?.estree?.body;
+  if (!body || body.length !== 1 || body[0].type !== 'ExpressionStatement') throw new NotLiteral();
+  return literal(body[0].expression);
+}
+
+export function remarkWidgets(options: { root: string }) {
+  const { root } = options;
+  return (tree: unknown, file: { path?: string; history?: string[] }) => {
+    const abs = file.path ?? file.history?.[0] ?? '';
+    const rel = abs ? relative(root, abs).split('\\').join('/') : '(unknown file)';
+    const fail = (node: { position?: { start: { line: number; column: number } } }, init: Omit<ConstructorParameters<typeof BookError>[0], 'location'>) => {
+      throw new BookError({ ...init, location: { file: rel, line: node.position?.start.line, column: node.position?.start.column } });
+    };
+    const instances = new Map<string, WidgetEntry>();
+    const links: JsxNode[] = [];
+
+    visit(tree as any, (node: JsxNode) => {
+      if (node.type !== 'mdxJsxFlowElement' && node.type !== 'mdxJsxTextElement') return;
+      if (node.name === 'StateLink') {
+        links.push(node);
+        return;
+      }
+      const entry = node.name ? widgetByName(node.name) : undefined;
+      if (!entry) return;
+      const props: [string, unknown][] = [];
+      let id: string | undefined;
+      for (const a of node.attributes) {
+        if (a.type !== 'mdxJsxAttribute' || !a.name) {
+          fail(node, { code: 'widget/bad-prop', message: `<${entry.name}> does not take spread props.`, hint: 'Write each parameter as name={value}.' });
+          return;
+        }
+        let value: unknown;
+        try {
+          value = attrValue(a);
+        } catch {
+          fail(a.position ? a : node, { code: 'widget/bad-prop', message: `<${entry.name}> prop "${a.name}" must be a literal value.`, expected: 'a number, string or boolean, e.g. heads={3}', hint: 'Widget props are checked at build time, so they cannot be computed.' });
+        }
+        if (a.name === 'id') {
+          id = typeof value === 'string' ? value : undefined;
+          continue;
+        }
+        props.push([a.name, value]);
+      }
+      if (!id || !ID.test(id)) {
+        fail(node, { code: 'widget/bad-id', message: `<${entry.name}> needs an id of lowercase words joined by dashes.`, received: id === undefined ? 'no id' : JSON.stringify(id), hint: `Write <${entry.name} id="fig-something" …/>: the id is its permalink and its URL-state prefix.` });
+        return;
+      }
+      if (instances.has(id)) fail(node, { code: 'widget/duplicate-id', message: `Two widgets share the id "${id}" in this chapter.` });
+      const { notices } = applyValues(entry.schema.params, defaults(entry.schema.params), props);
+      if (notices.length > 0) {
+        const known = Object.keys(entry.schema.params).join(', ');
+        fail(node, { code: 'widget/bad-prop', message: `<${entry.name} id="${id}">: ${notices.map((n) => n.message).join(' ')}`, expected: `props of ${entry.name}: ${known}`, hint: `See widgets/${entry.slug}/params.ts for each parameter's range.` });
+      }
+      instances.set(id, entry);
+      node.name = 'Island';
+      node.attributes = [{ type: 'mdxJsxAttribute', name: 'widget', value: entry.slug }, ...node.attributes];
+    });
+
+    for (const node of links) {
+      const to = node.attributes.find((a) => a.name === 'to');
+      const set = node.attributes.find((a) => a.name === 'set');
+      const target = typeof to?.value === 'string' ? to.value : undefined;
+      const entry = target ? instances.get(target) : undefined;
+      if (!target || !entry) {
+        fail(node, { code: 'statelink/unknown-target', message: `<StateLink to="${target ?? ''}"> does not name a widget in this chapter.`, expected: [...instances.keys()].join(', ') || 'a widget id (there are no widgets in this chapter)', hint: 'Give the widget an id and use it in `to`.' });
+        return;
+      }
+      let values: unknown = {};
+      try {
+        values = set ? attrValue(set) : {};
+      } catch {
+        fail(node, { code: 'statelink/bad-set', message: '<StateLink set={…}> must be an object of literal values.', expected: 'set={{ heads: 81, tails: 40 }}' });
+      }
+      if (typeof values !== 'object' || values === null) fail(node, { code: 'statelink/bad-set', message: '<StateLink set={…}> must be an object.' });
+      const { values: full, notices } = applyValues(entry.schema.params, defaults(entry.schema.params), Object.entries(values as object));
+      if (notices.length > 0) fail(node, { code: 'statelink/bad-set', message: `<StateLink to="${target}">: ${notices.map((n) => n.message).join(' ')}`, hint: `See widgets/${entry.slug}/params.ts.` });
+      const query = writeQuery(entry.schema.params, full, '', `${target}.`);
+      node.attributes = [
+        { type: 'mdxJsxAttribute', name: 'to', value: target },
+        { type: 'mdxJsxAttribute', name: 'values', value: JSON.stringify(values) },
+        { type: 'mdxJsxAttribute', name: 'query', value: query },
+      ];
+    }
+  };
+}
+
+/** Names lessons may use as tags: every widget plus StateLink (for docs and tests). */
+export const widgetTagNames = [...widgets.map((w) => w.name), 'StateLink'];
