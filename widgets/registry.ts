@@ -7,6 +7,7 @@
  */
 import { checkSchema, type WidgetSchema } from './core/params.ts';
 import { schema as betaBinomial } from './beta-binomial/params.ts';
+import { schema as sgdVariance } from './sgd-variance/params.ts';
 
 export interface WidgetEntry {
   /** The MDX tag: PascalCase. */
@@ -46,6 +47,14 @@ export const widgets = defineWidgets([
     schema: betaBinomial as unknown as WidgetSchema,
     usesTensors: false,
     embedHeight: 720,
+  },
+  {
+    name: 'SgdVariance',
+    slug: 'sgd-variance',
+    summary: 'Thousands of SGD chains on a 1-D quadratic, against the exact mean, variance and stationary limit ε/(2−ε)·σ²/M.',
+    schema: sgdVariance as unknown as WidgetSchema,
+    usesTensors: true,
+    embedHeight: 980,
   },
 ]);
 

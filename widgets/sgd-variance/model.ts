@@ -1,0 +1,108 @@
+/**
+ * The SGD variance model of chapter 2, with no DOM: the data set θ⁽ⁱ⁾, the step schedule, the
+ * exact moments (src/math sgdMoments: a linear recursion, exact with momentum too) and a run of K
+ * chains on the shared compute module, recording the empirical moments step by step.
+ */
+import { sgdMoments, sgdStationaryVariance } from '../../src/math/index.ts';
+import { createRng } from '../../src/compute/rng.ts';
+import { dataStats, epsilonSchedule, type SgdChains, type SgdSchedule } from '../../src/compute/sgd-chains.ts';
+import type { Compute } from '../../src/compute/index.ts';
+import type { Values } from '../core/params.ts';
+import type { params } from './params.ts';
+
+export type SgdValues = Values<typeof params>;
+
+/** N seeded standard-normal draws, standardised to mean 0 and population variance 1 (the lecture's setting). */
+export function makeData(n: number, seed: number): number[] {
+  const rng = createRng(`sgd-data:${seed}`);
+  const raw = Array.from({ length: n }, () => rng.normal());
+  const { mean, variance } = dataStats(raw);
+  const sd = Math.sqrt(variance) || 1;
+  return raw.map((x) => (x - mean) / sd);
+}
+
+export function scheduleOf(v: SgdValues): SgdSchedule {
+  if (v.schedule === 'inverse') return { kind: 'inverse', epsilon0: v.eps };
+  if (v.schedule === 'inverse-k0') return { kind: 'inverse-k0', epsilon0: v.eps, k0: v.k0 };
+  return { kind: 'constant', epsilon: v.eps };
+}
+
+export interface Theory {
+  mean: number[];
+  variance: number[];
+  /** E θ_k² = variance + mean². */
+  second: number[];
+  /** Data mean μ and population variance σ² actually used. */
+  dataMean: number;
+  dataVar: number;
+  /** Stationary variance for a constant step (ε/(2−ε)·σ²/M without momentum); null for decaying steps, Infinity when unstable. */
+  stationary: number | null;
+  /** Whether the mean diverges (constant step outside the stable range). */
+  unstable: boolean;
+}
+
+export function theory(v: SgdValues, data: number[]): Theory {
+  const { mean: mu, variance: s2 } = dataStats(data);
+  const eps = epsilonSchedule(scheduleOf(v));
+  const t = sgdMoments({ epsilon: eps, theta0: v.theta0, steps: v.steps, batchSize: v.batch, dataMean: mu, dataVar: s2, momentum: v.momentum });
+  const stationary = v.schedule === 'constant' ? sgdStationaryVariance({ epsilon: v.eps, batchSize: v.batch, dataVar: s2, momentum: v.momentum }) : null;
+  const second = t.mean.map((m, k) => t.variance[k] + m * m);
+  const unstable = !second.every(Number.isFinite) || (stationary !== null && !Number.isFinite(stationary));
+  return { mean: t.mean, variance: t.variance, second, dataMean: mu, dataVar: s2, stationary, unstable };
+}
+
+/** Normal density, for the histogram overlay. */
+export function gaussianPdf(x: number, mean: number, variance: number): number {
+  if (!(variance > 0)) return 0;
+  return Math.exp(-((x - mean) ** 2) / (2 * variance)) / Math.sqrt(2 * Math.PI * variance);
+}
+
+export interface Record {
+  k: number;
+  mean: number;
+  variance: number;
+}
+
+/** A run: the chains on the device plus the history of their empirical moments. */
+export interface SgdRun {
+  chains: SgdChains;
+  history: Record[];
+  /** Takes up to n steps (never past the horizon); returns the steps taken. */
+  advance(n: number): number;
+  done(): boolean;
+}
+
+export async function startRun(compute: Compute, v: SgdValues, data: number[]): Promise<SgdRun> {
+  const { createSgdChains } = await import('../../src/compute/sgd-chains.ts');
+  const chains = createSgdChains(compute, { chains: v.chains, data, batchSize: v.batch, schedule: scheduleOf(v), momentum: v.momentum, theta0: v.theta0, seed: `sgd-chains:${v.seed}` });
+  const history: Record[] = [{ k: 0, mean: v.theta0, variance: 0 }];
+  return {
+    chains,
+    history,
+    advance(n: number): number {
+      let taken = 0;
+      while (taken < n && chains.k < v.steps) {
+        chains.step(1);
+        const m = chains.moments();
+        history.push({ k: chains.k, mean: m.mean, variance: m.variance });
+        taken++;
+      }
+      return taken;
+    },
+    done: () => chains.k >= v.steps,
+  };
+}
+
+const fmt = (x: number) => (Math.abs(x) < 1e-9 ? '0' : Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(2) : x.toFixed(4));
+
+/** The live text summary: "after k steps: empirical variance X, theory Y". */
+export function describe(v: SgdValues, t: Theory, last: Record | undefined): string {
+  const k = last?.k ?? 0;
+  const parts = [`After ${k} step${k === 1 ? '' : 's'} of ${v.chains} chains:`];
+  if (last && k > 0) parts.push(`empirical mean ${fmt(last.mean)}, variance ${fmt(last.variance)};`);
+  parts.push(`theory mean ${fmt(t.mean[k])}, variance ${fmt(t.variance[k])}.`);
+  if (t.unstable) parts.push('This step size is unstable: the iterates grow without bound.');
+  else if (t.stationary !== null) parts.push(`Stationary variance ${fmt(t.stationary)}${v.momentum > 0 ? ' (with momentum)' : ` = ε/(2−ε)·σ²/M`}.`);
+  else parts.push('The step decays, so the variance goes to 0.');
+  return parts.join(' ');
+}
