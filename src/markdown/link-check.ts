@@ -1,0 +1,236 @@
+/**
+ * Build-time link check. After `astro build`, every built HTML page is read; the element ids of
+ * each page are collected, and every internal `<a href>` (relative, root-relative under the base,
+ * or `#anchor` on the same page) must lead to a built page (dir/index.html, dir.html or a file)
+ * and, when it has a fragment, to an element with that id there. External links, `mailto:` and
+ * friends, and links into `/pagefind/` are not checked. Failures are listed in one BookError
+ * that fails the build; when a page's <main> has `data-source="content/chapters/…mdx"`, each
+ * failure names the source file and the line where the link is written.
+ */
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import type { AstroIntegration } from 'astro';
+import { fromHtml } from 'hast-util-from-html';
+import { formatLocation, type BookError, type SourceLocation } from '../errors/index.ts';
+import { normalizeBase, toPath, bookError } from './util.ts';
+
+export type LinkFailureReason = 'missing-page' | 'missing-anchor' | 'outside-base';
+
+export interface LinkFailure {
+  /** The page holding the link, relative to the dist folder: `chapters/sgd/index.html`. */
+  page: string;
+  /** The link exactly as it appears in the HTML. */
+  href: string;
+  reason: LinkFailureReason;
+  /** One line saying what is missing. */
+  message: string;
+  /** Where the link is written, when the page names its source file. */
+  source?: SourceLocation;
+}
+
+interface PageInfo {
+  ids: Set<string>;
+  links: string[];
+  source?: string;
+}
+
+const NON_HTTP = /^[a-z][a-z0-9+.-]*:/i;
+
+function walkHtml(dir: string, out: string[] = []): string[] {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    if (entry.isDirectory()) walkHtml(p, out);
+    else if (entry.isFile() && entry.name.endsWith('.html')) out.push(p);
+  }
+  return out;
+}
+
+function readPage(path: string): PageInfo {
+  const tree = fromHtml(readFileSync(path, 'utf8'));
+  const ids = new Set<string>();
+  const links: string[] = [];
+  let source: string | undefined;
+  const walk = (node: any) => {
+    if (node.type === 'element') {
+      const props = node.properties ?? {};
+      if (typeof props.id === 'string' && props.id) ids.add(props.id);
+      if (node.tagName === 'a' && typeof props.name === 'string') ids.add(props.name);
+      if (node.tagName === 'a' && typeof props.href === 'string') links.push(props.href);
+      if (node.tagName === 'main' && typeof props.dataSource === 'string' && !source) source = props.dataSource;
+      if (node.tagName === 'template' && node.content) walk(node.content);
+    }
+    for (const child of node.children ?? []) walk(child);
+  };
+  walk(tree);
+  return { ids, links, source };
+}
+
+/** `chapters/sgd/index.html` → `/course/chapters/sgd/` (the URL the page is served at). */
+function pageUrl(relPath: string, base: string): string {
+  const p = relPath.split(sep).join('/');
+  if (p === 'index.html') return base;
+  if (p.endsWith('/index.html')) return base + p.slice(0, -'index.html'.length);
+  return base + p;
+}
+
+/** Which built file serves `pathname` (already without the base), or null. */
+function resolveTarget(distDir: string, pathname: string): string | null {
+  const rel = pathname.replace(/^\/+/, '');
+  const candidates = rel === '' || rel.endsWith('/') ? [join(rel, 'index.html')] : [rel, join(rel, 'index.html'), `${rel}.html`];
+  for (const c of candidates) {
+    const abs = join(distDir, c);
+    try {
+      if (statSync(abs).isFile()) return abs;
+    } catch {
+      /* next */
+    }
+  }
+  return null;
+}
+
+/** Line and column in `root/source` where the link (or its path, or its #fragment) is written. */
+function findInSource(root: string, source: string, href: string, base: string): SourceLocation {
+  const loc: SourceLocation = { file: source };
+  let text: string;
+  try {
+    text = readFileSync(join(root, source), 'utf8');
+  } catch {
+    return loc;
+  }
+  // [text to find, offset of the link inside it]
+  const needles: [string, number][] = [[href, 0]];
+  if (href.startsWith(base) && base !== '/') needles.push(['/' + href.slice(base.length), 0]);
+  const noHash = href.split('#')[0];
+  if (noHash) {
+    needles.push([noHash, 0]);
+    if (noHash.startsWith(base) && base !== '/') needles.push(['/' + noHash.slice(base.length), 0]);
+  }
+  const hash = href.includes('#') ? href.slice(href.indexOf('#')) : '';
+  if (hash) needles.push([`(${hash})`, 1], [`"${hash}"`, 1], [hash, 0]);
+  for (const [needle, shift] of needles) {
+    const i = text.indexOf(needle);
+    if (i >= 0) {
+      const at = i + shift;
+      const before = text.slice(0, at);
+      loc.line = before.split('\n').length;
+      loc.column = at - before.lastIndexOf('\n');
+      return loc;
+    }
+  }
+  return loc;
+}
+
+/**
+ * Checks every internal link of the built site in `distDir` (served under `base`). `root` is the
+ * project root, used to find the source line of a link. Returns the failures (empty when all is
+ * well), ordered by page.
+ */
+export function checkLinks(distDir: string | URL, base = '/', root: string | URL = process.cwd()): LinkFailure[] {
+  const dist = toPath(distDir);
+  const rootDir = toPath(root);
+  const b = normalizeBase(base);
+  if (!existsSync(dist)) return [];
+  const files = walkHtml(dist).sort();
+  const pages = new Map<string, PageInfo>();
+  const load = (abs: string) => {
+    let info = pages.get(abs);
+    if (!info) {
+      info = readPage(abs);
+      pages.set(abs, info);
+    }
+    return info;
+  };
+  const failures: LinkFailure[] = [];
+  const origin = 'http://link-check.invalid';
+  for (const abs of files) {
+    const rel = relative(dist, abs).split(sep).join('/');
+    const info = load(abs);
+    const here = new URL(pageUrl(rel, b), origin);
+    const seen = new Set<string>();
+    for (const href of info.links) {
+      const h = href.trim();
+      if (!h || seen.has(h)) continue;
+      seen.add(h);
+      if (h.startsWith('//') || NON_HTTP.test(h)) continue;
+      let url: URL;
+      try {
+        url = new URL(h, here);
+      } catch {
+        continue;
+      }
+      if (url.origin !== origin) continue;
+      const fail = (reason: LinkFailureReason, message: string) =>
+        failures.push({ page: rel, href: h, reason, message, source: info.source ? findInSource(rootDir, info.source, h, b) : undefined });
+      let pathname: string;
+      try {
+        pathname = decodeURIComponent(url.pathname);
+      } catch {
+        pathname = url.pathname;
+      }
+      if (!(pathname + '/').startsWith(b)) {
+        fail('outside-base', `points outside the site base ${b}`);
+        continue;
+      }
+      const inSite = '/' + pathname.slice(b.length);
+      if (inSite.startsWith('/pagefind/') || inSite === '/pagefind') continue;
+      const target = inSite === '/' + rel || pathname === here.pathname ? abs : resolveTarget(dist, inSite);
+      if (!target) {
+        fail('missing-page', `no page at ${pathname}`);
+        continue;
+      }
+      let fragment = url.hash.slice(1);
+      if (!fragment) continue;
+      try {
+        fragment = decodeURIComponent(fragment);
+      } catch {
+        /* keep */
+      }
+      if (!target.endsWith('.html')) continue;
+      if (fragment === 'top') continue;
+      const targetInfo = load(target);
+      if (!targetInfo.ids.has(fragment)) {
+        const where = target === abs ? 'on this page' : `on ${pathname}`;
+        fail('missing-anchor', `no element with id "${fragment}" ${where}`);
+      }
+    }
+  }
+  return failures;
+}
+
+/** One line per failure: `chapters/a/index.html: "/x/#y" → no page at /x/ (content/chapters/01-a.mdx:12:5)`. */
+export function formatLinkFailure(f: LinkFailure): string {
+  return `${f.page}: "${f.href}" → ${f.message}${f.source ? ` (${formatLocation(f.source)})` : ''}`;
+}
+
+export function linkFailuresError(failures: LinkFailure[], root?: string | URL): BookError {
+  const reasons = new Set(failures.map((f) => f.reason));
+  const code = reasons.size === 1 ? `link/${[...reasons][0]}` : 'link/broken';
+  const first = failures.find((f) => f.source?.line != null) ?? failures.find((f) => f.source);
+  const n = failures.length;
+  return bookError({
+    code,
+    message: `${n} broken internal link${n === 1 ? '' : 's'} in the built site:\n${failures.map((f) => '  - ' + formatLinkFailure(f)).join('\n')}`,
+    location: first?.source,
+    hint: 'Link to pages as /chapters/<slug>/ (the base is added for you) and to anchors that exist on the target page: heading ids, eq-<name> for equations, bib-<key> for references.',
+  }, root ? toPath(root) : undefined);
+}
+
+/** Astro integration: fails `astro build` when an internal link is broken. */
+export function linkCheck(options: { root?: string | URL } = {}): AstroIntegration {
+  let base = '/';
+  let root: string | URL = options.root ?? process.cwd();
+  return {
+    name: 'infinite-width:link-check',
+    hooks: {
+      'astro:config:done': ({ config }) => {
+        base = config.base ?? '/';
+        if (!options.root) root = config.root;
+      },
+      'astro:build:done': ({ dir, logger }) => {
+        const failures = checkLinks(dir, base, root);
+        if (failures.length > 0) throw linkFailuresError(failures, root);
+        logger.info('all internal links resolve');
+      },
+    },
+  };
+}
