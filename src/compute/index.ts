@@ -1,0 +1,24 @@
+/**
+ * The shared compute module: the one public entry for widgets (see README.md).
+ *
+ * Importing this file loads no tfjs: `getCompute()` fetches it (./engine.ts) on first call, and
+ * the ensemble and SGD-chain builders take the resulting `Compute` and use `compute.tf`.
+ */
+export { getCompute, liveTensors, trackTensors } from './backend.ts';
+export type { BackendName, Compute, ComputeOptions, TensorTracker, Tf } from './backend.ts';
+export { createRng, seedFromString } from './rng.ts';
+export type { Rng } from './rng.ts';
+export { adaptiveSteps, createLoop, getLoop, prefersReducedMotion, register } from './loop.ts';
+export type {
+  AdaptiveSteps,
+  AdaptiveStepsOptions,
+  Loop,
+  LoopOptions,
+  LoopTask,
+  TaskHandle,
+  Visibility,
+} from './loop.ts';
+export { createEnsemble, MAX_ENSEMBLE_PARAMETERS } from './ensemble.ts';
+export type { Ensemble, EnsembleActivation, EnsembleSpec, EnsembleWeights, TrainOptions } from './ensemble.ts';
+export { createSgdChains, dataStats, epsilonSchedule } from './sgd-chains.ts';
+export type { SgdChains, SgdChainsSpec, SgdSchedule } from './sgd-chains.ts';

@@ -1,0 +1,349 @@
+/**
+ * K independent chains of minibatch SGD (optionally heavy-ball momentum) on the quadratic risk
+ *   R(theta) = 1/N sum_i 1/2 (theta - theta_i)^2,
+ * run as one batched tensor computation: the chains are a [K] tensor on the device, updated by
+ * elementwise ops; mean and variance over chains are reduced on the device too.
+ *   g_k = theta_k - (1/M) sum_j theta_{I_kj},  I_kj uniform on 0..N-1 with replacement
+ *   theta_{k+1} = theta_k - eps_k g_k + alpha (theta_k - theta_{k-1}),  theta_{-1} = theta_0
+ * The exact moments of theta_k are sgdMoments in src/math (MATH_CONTRACT "SGD").
+ *
+ * Sampling: the index I_kj of chain i is a counter-based hash of (seed, step k, chain i, draw j)
+ * (a Weyl sequence through the murmur3 finaliser, as in SplitMix). So a run is a pure function of
+ * (seed, k): chain i does not depend on K or on the backend, `paths()` can replay any chain in JS,
+ * and a lost WebGL context is recovered by replaying k steps. The K minibatch means are formed in
+ * JS, in the same loop that hashes the indices, and uploaded as K floats: tfjs draws random numbers
+ * in JS anyway (tf.randomUniform is not a kernel), and this beats uploading K x M int32 indices for
+ * tf.gather, whose CPU kernel walks the output element by element (~70 ms a step at K = 20 000,
+ * M = 8, against ~3 ms here).
+ */
+import type * as TF from '@tensorflow/tfjs-core';
+import type { Compute } from './backend.ts';
+import { mix32, toSeed } from './rng.ts';
+
+export type SgdSchedule =
+  | { kind: 'constant'; epsilon: number }
+  /** eps_k = epsilon0 / (k + 1) */
+  | { kind: 'inverse'; epsilon0: number }
+  /** eps_k = epsilon0 / (1 + k / k0) */
+  | { kind: 'inverse-k0'; epsilon0: number; k0: number };
+
+export interface SgdChainsSpec {
+  /** Number of chains K, 1..100 000. */
+  chains: number;
+  /** The data theta^(i) (1..2^20 finite numbers). */
+  data: number[];
+  /** Minibatch size M (drawn with replacement), 1..1024, with chains x M <= 2^24. */
+  batchSize: number;
+  schedule: SgdSchedule;
+  /** Heavy-ball momentum alpha in [0, 1) (default 0). */
+  momentum?: number;
+  /** Starting point theta_0 of every chain. */
+  theta0: number;
+  seed: number | string;
+}
+
+export interface SgdChains {
+  readonly spec: Readonly<SgdChainsSpec>;
+  /** Steps done. */
+  readonly k: number;
+  /** Take n steps (default 1). */
+  step(n?: number): void;
+  /** Mean and unbiased variance (divisor K - 1) over the chains, computed on the device. */
+  moments(): { mean: number; variance: number };
+  /** Same as moments(), without blocking on the GPU. */
+  momentsAsync(): Promise<{ mean: number; variance: number }>;
+  /** The current values of the first min(max, K) chains. */
+  values(max?: number): Float32Array;
+  /** The trajectories theta_0..theta_k of the given chains (replayed in JS with float32 rounding). */
+  paths(indices: number[]): Float32Array[];
+  /** Back to k = 0 (with a new seed if given). */
+  reset(seed?: number | string): void;
+  dispose(): void;
+}
+
+const MAX_CHAINS = 100_000;
+const MAX_DATA = 2 ** 20;
+const MAX_BATCH = 1024;
+const MAX_DRAWS_PER_STEP = 2 ** 24;
+const TWO_32 = 4294967296;
+const GOLDEN = 0x9e3779b9;
+
+/** The learning rate eps_k of a schedule, k = 0, 1, ... (eps_0 is used for the first step). */
+export function epsilonSchedule(schedule: SgdSchedule): (k: number) => number {
+  const sc = checkSchedule(schedule);
+  switch (sc.kind) {
+    case 'constant':
+      return () => sc.epsilon;
+    case 'inverse':
+      return (k) => sc.epsilon0 / (k + 1);
+    default:
+      return (k) => sc.epsilon0 / (1 + k / sc.k0);
+  }
+}
+
+/** Mean and POPULATION variance (1/N) of the data: the dataMean and dataVar of sgdMoments. */
+export function dataStats(data: number[]): { mean: number; variance: number } {
+  const n = data.length;
+  let mean = 0;
+  for (const v of data) mean += v;
+  mean /= n;
+  let variance = 0;
+  for (const v of data) variance += (v - mean) ** 2;
+  return { mean, variance: variance / n };
+}
+
+function positive(name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
+    throw new RangeError(`createSgdChains: ${name} must be a finite number > 0, received ${String(v)}`);
+  }
+  return v;
+}
+
+function checkSchedule(schedule: SgdSchedule): SgdSchedule {
+  if (schedule === null || typeof schedule !== 'object') {
+    throw new TypeError('createSgdChains: schedule must be an object with a kind');
+  }
+  switch (schedule.kind) {
+    case 'constant':
+      return { kind: 'constant', epsilon: positive('schedule.epsilon', schedule.epsilon) };
+    case 'inverse':
+      return { kind: 'inverse', epsilon0: positive('schedule.epsilon0', schedule.epsilon0) };
+    case 'inverse-k0':
+      return {
+        kind: 'inverse-k0',
+        epsilon0: positive('schedule.epsilon0', schedule.epsilon0),
+        k0: positive('schedule.k0', schedule.k0),
+      };
+    default:
+      throw new RangeError(
+        `createSgdChains: schedule.kind must be 'constant', 'inverse' or 'inverse-k0', received ${String((schedule as { kind: unknown }).kind)}`,
+      );
+  }
+}
+
+function checkSpec(spec: SgdChainsSpec): SgdChainsSpec & { momentum: number } {
+  if (spec === null || typeof spec !== 'object') throw new TypeError('createSgdChains: spec must be an object');
+  const { chains, batchSize, data, theta0 } = spec;
+  if (!Number.isInteger(chains) || chains < 1 || chains > MAX_CHAINS) {
+    throw new RangeError(`createSgdChains: chains must be an integer in 1..${MAX_CHAINS}, received ${String(chains)}`);
+  }
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH) {
+    throw new RangeError(`createSgdChains: batchSize must be an integer in 1..${MAX_BATCH}, received ${String(batchSize)}`);
+  }
+  if (chains * batchSize > MAX_DRAWS_PER_STEP) {
+    throw new RangeError(`createSgdChains: chains x batchSize must be <= ${MAX_DRAWS_PER_STEP}, received ${chains * batchSize}`);
+  }
+  if (!Array.isArray(data) || data.length < 1 || data.length > MAX_DATA) {
+    throw new RangeError(`createSgdChains: data must be an array of 1..${MAX_DATA} numbers`);
+  }
+  data.forEach((v, i) => {
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new RangeError(`createSgdChains: data[${i}] must be finite, received ${String(v)}`);
+  });
+  if (typeof theta0 !== 'number' || !Number.isFinite(theta0)) {
+    throw new RangeError(`createSgdChains: theta0 must be a finite number, received ${String(theta0)}`);
+  }
+  const momentum = spec.momentum ?? 0;
+  if (typeof momentum !== 'number' || !(momentum >= 0 && momentum < 1)) {
+    throw new RangeError(`createSgdChains: momentum must be in [0, 1), received ${String(momentum)}`);
+  }
+  toSeed(spec.seed); // throws on a bad seed
+  return { ...spec, data: [...data], schedule: checkSchedule(spec.schedule), momentum };
+}
+
+/** The per-step key of the counter-based sampler. */
+function stepKey(seed: number, k: number): number {
+  return mix32((seed ^ mix32((Math.imul(k, GOLDEN) + 0x632be5ab) >>> 0)) >>> 0);
+}
+
+/** Index of draw j of chain i at the step with key `key`: uniform on 0..n-1. */
+function drawIndex(key: number, counter: number, n: number): number {
+  const h = mix32((key + Math.imul(counter, GOLDEN)) >>> 0);
+  // (h / 2^32) n, exact in float64 for n <= 2^21; bias <= n / 2^32.
+  return Math.floor((h * n) / TWO_32);
+}
+
+export function createSgdChains(compute: Compute, spec: SgdChainsSpec): SgdChains {
+  const s = checkSpec(spec);
+  const tf = compute.tf;
+  const K = s.chains;
+  const M = s.batchSize;
+  const N = s.data.length;
+  const alpha = s.momentum;
+  const eps = epsilonSchedule(s.schedule);
+  const data32 = Float32Array.from(s.data);
+  const meanBuffer = new Float32Array(K);
+  let seed = s.seed;
+  let seedWord = toSeed(seed);
+  let k = 0;
+  let generation = compute.generation;
+  let disposed = false;
+  let theta: TF.Variable<TF.Rank.R1>;
+  let prev: TF.Variable<TF.Rank.R1>;
+  /** Replayed trajectories by chain index. */
+  let replays = new Map<number, { path: number[]; theta: number; prev: number }>();
+
+  function build(): void {
+    const start = tf.fill([K], s.theta0);
+    theta = tf.variable(start, false) as TF.Variable<TF.Rank.R1>;
+    prev = tf.variable(start, false) as TF.Variable<TF.Rank.R1>;
+    start.dispose();
+    k = 0;
+  }
+
+  /** The K minibatch means of step `step`, in float64 and then rounded once to float32. */
+  function batchMeans(step: number): Float32Array {
+    if (N === 1) return meanBuffer.fill(data32[0]);
+    const key = stepKey(seedWord, step);
+    for (let i = 0, c = 0; i < K; i++) {
+      let sum = 0;
+      for (let j = 0; j < M; j++, c++) sum += data32[drawIndex(key, c, N)];
+      meanBuffer[i] = sum / M;
+    }
+    return meanBuffer;
+  }
+
+  function stepOnce(): void {
+    const means = batchMeans(k);
+    const epsK = eps(k);
+    tf.tidy(() => {
+      // The buffer is reused: the tensor lives (and on WebGL is uploaded) only within this step.
+      const g = tf.sub(theta, tf.tensor1d(means));
+      let next = tf.sub(theta, tf.mul(g, epsK));
+      if (alpha !== 0) next = tf.add(next, tf.mul(tf.sub(theta, prev), alpha));
+      prev.assign(theta);
+      theta.assign(next as TF.Tensor1D);
+    });
+    k++;
+  }
+
+  /** After a backend restart: rebuild and replay to the same k (the run is a function of seed and k). */
+  function live(): void {
+    if (disposed) throw new Error('sgd chains: used after dispose()');
+    if (compute.generation !== generation) {
+      generation = compute.generation;
+      const target = k;
+      build();
+      while (k < target) stepOnce();
+    }
+  }
+
+  function step(n = 1): void {
+    live();
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`sgdChains.step(n): n must be an integer >= 0, received ${n}`);
+    for (let i = 0; i < n; i++) stepOnce();
+  }
+
+  function momentsTensor(): TF.Tensor1D {
+    return tf.tidy(() => {
+      const { mean, variance } = tf.moments(theta);
+      const unbiased = K > 1 ? tf.mul(variance, K / (K - 1)) : variance;
+      return tf.stack([mean, unbiased]) as TF.Tensor1D;
+    });
+  }
+
+  function moments(): { mean: number; variance: number } {
+    live();
+    const t = momentsTensor();
+    const [mean, variance] = t.dataSync();
+    t.dispose();
+    return { mean, variance };
+  }
+
+  async function momentsAsync(): Promise<{ mean: number; variance: number }> {
+    live();
+    const t = momentsTensor();
+    try {
+      const [mean, variance] = await t.data();
+      return { mean, variance };
+    } finally {
+      t.dispose();
+    }
+  }
+
+  function values(max = K): Float32Array {
+    live();
+    if (!Number.isInteger(max) || max < 0) throw new RangeError(`sgdChains.values(max): max must be an integer >= 0, received ${max}`);
+    const n = Math.min(max, K);
+    if (n === 0) return new Float32Array(0);
+    const t = n === K ? theta : tf.slice(theta, [0], [n]);
+    const out = (t.dataSync() as Float32Array).slice();
+    if (t !== theta) t.dispose();
+    return out;
+  }
+
+  /** Replay chain i in JS, rounding as the device does (float32 after every operation). */
+  function paths(indices: number[]): Float32Array[] {
+    live();
+    const f = Math.fround;
+    const alpha32 = f(alpha);
+    return indices.map((i) => {
+      if (!Number.isInteger(i) || i < 0 || i >= K) {
+        throw new RangeError(`sgdChains.paths: chain index must be an integer in 0..${K - 1}, received ${i}`);
+      }
+      let r = replays.get(i);
+      if (!r) {
+        const t0 = f(s.theta0);
+        r = { path: [t0], theta: t0, prev: t0 };
+        replays.set(i, r);
+      }
+      for (let step = r.path.length - 1; step < k; step++) {
+        const key = stepKey(seedWord, step);
+        let sum = 0;
+        for (let j = 0; j < M; j++) sum += data32[N === 1 ? 0 : drawIndex(key, i * M + j, N)];
+        const mean = N === 1 ? data32[0] : f(sum / M);
+        const g = f(r.theta - mean);
+        let next = f(r.theta - f(g * f(eps(step))));
+        if (alpha !== 0) next = f(next + f(f(r.theta - r.prev) * alpha32));
+        r.prev = r.theta;
+        r.theta = next;
+        r.path.push(next);
+      }
+      return Float32Array.from(r.path.slice(0, k + 1));
+    });
+  }
+
+  function reset(newSeed?: number | string): void {
+    if (disposed) throw new Error('sgd chains: used after dispose()');
+    if (newSeed !== undefined) {
+      seedWord = toSeed(newSeed);
+      seed = newSeed;
+    }
+    replays = new Map();
+    if (compute.generation !== generation) {
+      generation = compute.generation;
+      build();
+      return;
+    }
+    tf.tidy(() => {
+      const start = tf.fill([K], s.theta0);
+      theta.assign(start as TF.Tensor1D);
+      prev.assign(start as TF.Tensor1D);
+    });
+    k = 0;
+  }
+
+  function dispose(): void {
+    if (disposed) return;
+    disposed = true;
+    theta.dispose();
+    prev.dispose();
+    replays.clear();
+  }
+
+  build();
+  return {
+    get spec() {
+      return { ...s, seed, data: [...s.data] };
+    },
+    get k() {
+      return k;
+    },
+    step,
+    moments,
+    momentsAsync,
+    values,
+    paths,
+    reset,
+    dispose,
+  };
+}
