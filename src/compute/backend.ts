@@ -160,6 +160,9 @@ async function create(order: BackendName[], flags: Flags | undefined): Promise<C
   watch();
   restart = restartNow;
   current = compute;
+  // The debug readout: `infiniteWidth.compute.liveTensors()` in the console (and in e2e tests,
+  // which also force a context loss through it).
+  if (typeof window !== 'undefined') (window as unknown as { infiniteWidth?: unknown }).infiniteWidth = { compute, liveTensors: compute.liveTensors };
   return compute;
 }
 

@@ -5,7 +5,7 @@
  */
 import { sgdMoments, sgdStationaryVariance } from '../../src/math/index.ts';
 import { createRng } from '../../src/compute/rng.ts';
-import { dataStats, epsilonSchedule, type SgdChains, type SgdSchedule } from '../../src/compute/sgd-chains.ts';
+import { createSgdChains, dataStats, epsilonSchedule, type SgdChains, type SgdSchedule } from '../../src/compute/sgd-chains.ts';
 import type { Compute } from '../../src/compute/index.ts';
 import type { Values } from '../core/params.ts';
 import type { params } from './params.ts';
@@ -73,7 +73,6 @@ export interface SgdRun {
 }
 
 export async function startRun(compute: Compute, v: SgdValues, data: number[]): Promise<SgdRun> {
-  const { createSgdChains } = await import('../../src/compute/sgd-chains.ts');
   const chains = createSgdChains(compute, { chains: v.chains, data, batchSize: v.batch, schedule: scheduleOf(v), momentum: v.momentum, theta0: v.theta0, seed: `sgd-chains:${v.seed}` });
   const history: Record[] = [{ k: 0, mean: v.theta0, variance: 0 }];
   return {

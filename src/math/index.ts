@@ -1,0 +1,21 @@
+/**
+ * The float64 math core (see shared MATH_CONTRACT.md): pure, synchronous, no DOM. Every widget's
+ * exact theory curve and every static figure is computed here. Bad input throws a TypeError or
+ * RangeError naming the parameter; valid input never yields NaN.
+ */
+export { kernelMatrix } from './kernels.ts';
+export type { Activation, KernelSpec } from './kernels.ts';
+export { gpPosterior } from './gp.ts';
+export type { GpPosterior, GpPosteriorOptions } from './gp.ts';
+export { ntkGp, ntkPrediction } from './ntk.ts';
+export type { NtkGpOptions, NtkPredictionOptions } from './ntk.ts';
+export { catapultMap, catapultPhase } from './catapult.ts';
+export type { CatapultMapOptions, CatapultPhase } from './catapult.ts';
+export { sgdMoments, sgdStationaryVariance } from './sgd.ts';
+export type { SgdMomentsOptions } from './sgd.ts';
+export { meanField } from './meanfield.ts';
+export type { MeanFieldActivation, MeanFieldPhase, MeanFieldResult } from './meanfield.ts';
+export { ExpressionError, parseExpression } from './expression.ts';
+export type { BinaryOp, FunctionName, Graph, GraphNode } from './expression.ts';
+export { evaluateGraph } from './backprop.ts';
+export type { Evaluation, TraceStep } from './backprop.ts';
