@@ -54,6 +54,11 @@ export interface SgdChains {
   momentsAsync(): Promise<{ mean: number; variance: number }>;
   /** The current values of the first min(max, K) chains. */
   values(max?: number): Float32Array;
+  /**
+   * Moments and the first min(max, K) values in ONE non-blocking read-back: on a GPU each
+   * read-back stalls the pipeline, so a widget frame should make exactly one.
+   */
+  snapshotAsync(max?: number): Promise<{ k: number; mean: number; variance: number; values: Float32Array }>;
   /** The trajectories theta_0..theta_k of the given chains (replayed in JS with float32 rounding). */
   paths(indices: number[]): Float32Array[];
   /** Back to k = 0 (with a new seed if given). */
@@ -271,6 +276,20 @@ export function createSgdChains(compute: Compute, spec: SgdChainsSpec): SgdChain
     return out;
   }
 
+  async function snapshotAsync(max = K): Promise<{ k: number; mean: number; variance: number; values: Float32Array }> {
+    live();
+    if (!Number.isInteger(max) || max < 0) throw new RangeError(`sgdChains.snapshotAsync(max): max must be an integer >= 0, received ${max}`);
+    const n = Math.min(max, K);
+    const at = k;
+    const t = tf.tidy(() => tf.concat([momentsTensor(), n === K ? theta : tf.slice(theta, [0], [n])]));
+    try {
+      const data = (await t.data()) as Float32Array;
+      return { k: at, mean: data[0], variance: data[1], values: data.slice(2) };
+    } finally {
+      t.dispose();
+    }
+  }
+
   /** Replay chain i in JS, rounding as the device does (float32 after every operation). */
   function paths(indices: number[]): Float32Array[] {
     live();
@@ -342,6 +361,7 @@ export function createSgdChains(compute: Compute, spec: SgdChainsSpec): SgdChain
     moments,
     momentsAsync,
     values,
+    snapshotAsync,
     paths,
     reset,
     dispose,

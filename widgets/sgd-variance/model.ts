@@ -67,9 +67,23 @@ export interface Record {
 export interface SgdRun {
   chains: SgdChains;
   history: Record[];
-  /** Takes up to n steps (never past the horizon); returns the steps taken. */
+  /** Takes up to n steps (never past the horizon), reading the moments after each (blocking). */
   advance(n: number): number;
+  /**
+   * Takes up to n steps, then reads the moments and the first `max` chain values back in one
+   * non-blocking transfer (one per frame: each read-back stalls a GPU) and records the moments.
+   */
+  stepAndSnapshot(n: number, max: number): Promise<Snapshot>;
+  /** The current state without stepping or recording. */
+  snapshot(max: number): Promise<Snapshot>;
   done(): boolean;
+}
+
+export interface Snapshot {
+  k: number;
+  mean: number;
+  variance: number;
+  values: Float32Array;
 }
 
 export async function startRun(compute: Compute, v: SgdValues, data: number[]): Promise<SgdRun> {
@@ -88,6 +102,22 @@ export async function startRun(compute: Compute, v: SgdValues, data: number[]): 
       }
       return taken;
     },
+    async stepAndSnapshot(n: number, max: number): Promise<Snapshot> {
+      let taken = 0;
+      while (taken < n && chains.k < v.steps) {
+        chains.step(1);
+        taken++;
+      }
+      const snap = await chains.snapshotAsync(max);
+      if (taken > 0) {
+        // Read-backs may overlap; keep the history ordered by step.
+        let i = history.length;
+        while (i > 0 && history[i - 1].k > snap.k) i--;
+        history.splice(i, 0, { k: snap.k, mean: snap.mean, variance: snap.variance });
+      }
+      return snap;
+    },
+    snapshot: (max: number) => chains.snapshotAsync(max),
     done: () => chains.k >= v.steps,
   };
 }
