@@ -1,0 +1,97 @@
+import { describe, it, expect, beforeAll } from 'vitest';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import { getCompute, type Compute } from '../../../src/compute/index.ts';
+import { defaults } from '../../../widgets/core/params.ts';
+import { params, presets } from '../../../widgets/sgd-variance/params.ts';
+import { makeData, theory, startRun, describe as describeRun, type SgdValues } from '../../../widgets/sgd-variance/model.ts';
+
+const base = defaults(params) as SgdValues;
+let compute: Compute;
+
+beforeAll(async () => {
+  compute = await getCompute({ backends: ['cpu'] });
+});
+
+describe('SGD variance model', () => {
+  it('makes the lecture’s data: N points with mean 0 and population variance 1, reproducible from the seed', () => {
+    const d = makeData(20, 7);
+    const mean = d.reduce((a, b) => a + b, 0) / d.length;
+    const v = d.reduce((a, b) => a + (b - mean) ** 2, 0) / d.length;
+    expect(mean).toBeCloseTo(0, 12);
+    expect(v).toBeCloseTo(1, 12);
+    expect(makeData(20, 7)).toEqual(d);
+    expect(makeData(20, 8)).not.toEqual(d);
+  });
+
+  it('theory: E θ_k² = (1−ε)^{2k} θ0² + ε/(2−ε)(1 − (1−ε)^{2k}) for constant ε, M = 1 (the lecture’s formula)', () => {
+    for (const eps of [0.5, 0.1]) {
+      const v = { ...base, eps, theta0: 3, steps: 60 };
+      const t = theory(v, makeData(v.n, v.seed));
+      for (const k of [0, 1, 5, 20, 60]) {
+        const q = (1 - eps) ** (2 * k);
+        expect(t.second[k]).toBeCloseTo(q * 9 + (eps / (2 - eps)) * (1 - q), 10);
+      }
+      expect(t.stationary).toBeCloseTo(eps / (2 - eps), 12);
+    }
+  });
+
+  it('theory: a minibatch of M divides the stationary variance by M; decaying steps have none; ε ≥ 2 is unstable', () => {
+    const d = makeData(base.n, base.seed);
+    expect(theory({ ...base, ...presets.largeBatch.values }, d).stationary).toBeCloseTo(0.5 / 1.5 / 16, 12);
+    expect(theory({ ...base, ...presets.decaying.values }, d).stationary).toBeNull();
+    const wild = theory({ ...base, eps: 1.99, momentum: 0, steps: 50 }, d);
+    expect(wild.unstable).toBe(false);
+    expect(theory({ ...base, eps: 1.9, momentum: 0 }, d).stationary).toBeCloseTo(1.9 / 0.1, 8);
+  });
+
+  // Simulation vs exact moments, within 3 standard errors, for each schedule and M = 1, 8.
+  const cases: [string, Partial<SgdValues>][] = [
+    ['constant, M = 1', { schedule: 'constant', eps: 0.5, batch: 1 }],
+    ['constant, M = 8', { schedule: 'constant', eps: 0.5, batch: 8 }],
+    ['1/(k+1), M = 1', { schedule: 'inverse', eps: 1, batch: 1 }],
+    ['1/(k+1), M = 8', { schedule: 'inverse', eps: 1, batch: 8 }],
+    ['1/(1+k/k0), M = 1', { schedule: 'inverse-k0', eps: 0.8, k0: 5, batch: 1 }],
+    ['1/(1+k/k0), M = 8', { schedule: 'inverse-k0', eps: 0.8, k0: 5, batch: 8 }],
+    ['momentum 0.5, M = 1', { schedule: 'constant', eps: 0.2, momentum: 0.5, batch: 1 }],
+  ];
+  for (const [name, over] of cases) {
+    it(`K = 20 000 chains match the exact mean and variance: ${name}`, async () => {
+      const v = { ...base, ...over, chains: 20_000, steps: 40, seed: 3 } as SgdValues;
+      const data = makeData(v.n, v.seed);
+      const t = theory(v, data);
+      const run = await startRun(compute, v, data);
+      try {
+        run.advance(v.steps);
+        let worst = 0;
+        for (const k of [1, 2, 5, 10, 20, 40]) {
+          const r = run.history[k];
+          expect(r.k).toBe(k);
+          const se = Math.sqrt(t.variance[k] / v.chains);
+          // Var of the sample variance of near-Gaussian values: 2σ⁴/(K−1).
+          const seVar = t.variance[k] * Math.sqrt(2 / (v.chains - 1));
+          worst = Math.max(worst, Math.abs(r.mean - t.mean[k]) / se, Math.abs(r.variance - t.variance[k]) / seVar);
+        }
+        expect(worst).toBeLessThan(3.5);
+      } finally {
+        run.chains.dispose();
+      }
+    });
+  }
+
+  it('records one history entry per step and states empirical vs theory in its summary', async () => {
+    const v = { ...base, chains: 500, steps: 10 };
+    const data = makeData(v.n, v.seed);
+    const run = await startRun(compute, v, data);
+    const snap = await run.stepAndSnapshot(3, 100);
+    expect(snap.k).toBe(3);
+    expect(snap.values.length).toBe(100);
+    expect(run.history.map((h) => h.k)).toEqual([0, 3]);
+    expect(run.advance(100)).toBe(7);
+    expect(run.done()).toBe(true);
+    const text = describeRun(v, theory(v, data), run.history[run.history.length - 1]);
+    expect(text).toMatch(/After 10 steps of 500 chains: empirical mean -?\d/);
+    expect(text).toMatch(/theory mean .*variance/);
+    run.chains.dispose();
+    expect(compute.liveTensors()).toBeLessThan(5);
+  });
+});
