@@ -74,6 +74,11 @@ export interface SgdRun {
    * non-blocking transfer (one per frame: each read-back stalls a GPU) and records the moments.
    */
   stepAndSnapshot(n: number, max: number): Promise<Snapshot>;
+  /**
+   * Steps to `k` without reading back (after a lost WebGL context: the seed makes the replay
+   * land on the same chains), keeping the moments already recorded up to k.
+   */
+  fastForward(k: number, recorded: Record[]): void;
   /** The current state without stepping or recording. */
   snapshot(max: number): Promise<Snapshot>;
   done(): boolean;
@@ -116,6 +121,10 @@ export async function startRun(compute: Compute, v: SgdValues, data: number[]): 
         history.splice(i, 0, { k: snap.k, mean: snap.mean, variance: snap.variance });
       }
       return snap;
+    },
+    fastForward(k: number, recorded: Record[]): void {
+      chains.step(Math.max(0, Math.min(k, v.steps) - chains.k));
+      history.splice(0, history.length, ...recorded.filter((r) => r.k <= chains.k));
     },
     snapshot: (max: number) => chains.snapshotAsync(max),
     done: () => chains.k >= v.steps,
