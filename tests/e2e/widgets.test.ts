@@ -139,7 +139,9 @@ describe('Beta–Binomial widget (chapter 1)', () => {
     expect(text).toContain('Prior Beta(2, 2), 1000 heads and 1 tail');
     const notices = await page.locator('#coin .iw-notices').textContent();
     for (const word of ['Prior α', 'Prior β', 'Heads', 'more than once', 'and 5 more']) expect(notices).toContain(word);
-    expect(await page.locator('#coin img, #coin script').count()).toBe(0);
+    // Nothing from the URL became markup: no <img>, no script carrying the payload, no handler attribute.
+    expect(await page.locator('#coin img, #coin [onerror]').count()).toBe(0);
+    expect(await page.evaluate(() => [...document.scripts].some((s) => s.textContent?.includes('alert(')))).toBe(false);
     expect(await page.evaluate(() => ({}) as Record<string, unknown>)).not.toHaveProperty('polluted');
     expect(dialogs).toBe(0);
     assertNoProblems(errors.take(), 'hostile URL');
