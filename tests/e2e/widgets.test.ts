@@ -209,6 +209,30 @@ describe('SGD variance widget (tensor module)', () => {
     });
   }
 
+  test('URL state, keyboard play/pause/step, and editing the data by keyboard', async () => {
+    const { context, page, errors } = await open(nogl, `${s.url}embed/sgd-variance/?eps=0.1&batch=4&steps=60&chains=1000`);
+    await hydrated(page, 'embed');
+    await expect.poll(() => page.locator('#embed .iw-backend').textContent(), { timeout: 60_000 }).toMatch(/CPU/);
+    expect(await summary(page, 'embed').textContent()).toContain(`Stationary variance ${(0.1 / 1.9 / 4).toFixed(4)}`);
+    expect(await page.locator('#embed-eps-range').inputValue()).toBe('0.1');
+    // Space pauses (and plays) when the widget has focus; the right arrow takes exactly one step.
+    await page.locator('#embed [role="group"][aria-label="SGD variance simulation"]').focus();
+    await expect.poll(() => progress(page), { timeout: 30_000 }).toBeGreaterThan(2);
+    await page.keyboard.press(' ');
+    await expect.poll(() => page.locator('#embed button', { hasText: /^(Play|Replay)$/ }).count()).toBe(1);
+    const k = await progress(page);
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => progress(page)).toBe(k + 1);
+    // The data strip is a keyboard slider: moving a point edits the data, the theory follows, and
+    // the edited data go into the address so a shared link keeps them.
+    await page.locator('#embed svg.iw-strip').focus();
+    await page.keyboard.press('Shift+ArrowRight');
+    await expect.poll(() => summary(page, 'embed').textContent()).toMatch(/Edited data: mean 0\.02[45]\d/);
+    await expect.poll(() => page.url()).toContain('data=');
+    assertNoProblems(errors.take(), 'SGD keyboard and URL state');
+    await context.close();
+  });
+
   test('a forced WebGL context loss mid-run is recovered and the run continues', async () => {
     const { context, page, errors } = await open(gl, URL_);
     await hydrated(page, 'embed');

@@ -21,6 +21,29 @@ export function makeData(n: number, seed: number): number[] {
   return raw.map((x) => (x - mean) / sd);
 }
 
+/** Edited data from the `data` parameter: 2..200 finite numbers in [−10, 10], or null (use makeData). */
+export function parseData(text: string): number[] | null {
+  if (!text) return null;
+  const xs = text
+    .split(',')
+    .slice(0, 200)
+    .map((t) => Number(t))
+    .filter((x) => Number.isFinite(x))
+    .map((x) => Math.max(-10, Math.min(10, x)));
+  return xs.length >= 2 ? xs : null;
+}
+
+/** The data the widget runs on: the edited points if any, else the seeded draws. */
+export function dataOf(v: SgdValues): { data: number[]; edited: boolean } {
+  const edited = parseData(v.data);
+  return edited ? { data: edited, edited: true } : { data: makeData(v.n, v.seed), edited: false };
+}
+
+/** Serialises data for the URL, three decimals each. */
+export function serializeData(data: number[]): string {
+  return data.map((x) => String(Math.round(x * 1000) / 1000)).join(',');
+}
+
 export function scheduleOf(v: SgdValues): SgdSchedule {
   if (v.schedule === 'inverse') return { kind: 'inverse', epsilon0: v.eps };
   if (v.schedule === 'inverse-k0') return { kind: 'inverse-k0', epsilon0: v.eps, k0: v.k0 };
@@ -134,9 +157,10 @@ export async function startRun(compute: Compute, v: SgdValues, data: number[]): 
 const fmt = (x: number) => (Math.abs(x) < 1e-9 ? '0' : Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(2) : x.toFixed(4));
 
 /** The live text summary: "after k steps: empirical variance X, theory Y". */
-export function describe(v: SgdValues, t: Theory, last: Record | undefined): string {
+export function describe(v: SgdValues, t: Theory, last: Record | undefined, edited = false): string {
   const k = last?.k ?? 0;
   const parts = [`After ${k} step${k === 1 ? '' : 's'} of ${v.chains} chains:`];
+  if (edited) parts.unshift(`Edited data: mean ${fmt(t.dataMean)}, variance ${fmt(t.dataVar)}.`);
   if (last && k > 0) parts.push(`empirical mean ${fmt(last.mean)}, variance ${fmt(last.variance)};`);
   parts.push(`theory mean ${fmt(t.mean[k])}, variance ${fmt(t.variance[k])}.`);
   if (t.unstable) parts.push('This step size is unstable: the iterates grow without bound.');

@@ -21,6 +21,14 @@ export const params = {
   n: { type: 'number', label: 'Data points N', min: 2, max: 200, step: 1, integer: true, default: 20, description: 'Size of the data set θ⁽ⁱ⁾ (standardised to mean 0, variance 1 when resampled).' },
   chains: { type: 'number', label: 'Chains K', min: 100, max: 100000, step: 100, integer: true, scale: 'log', default: 2000, description: 'Independent SGD runs simulated together.' },
   steps: { type: 'number', label: 'Horizon', min: 10, max: 1000, step: 1, integer: true, default: 100, description: 'Steps shown on the time axis; the run stops there.' },
+  data: {
+    type: 'string',
+    label: 'Data (edited)',
+    default: '',
+    maxLength: 2400,
+    allowed: '0-9.,eE+\\-',
+    description: 'The data points as comma-separated numbers, when the reader has dragged them; empty means N seeded standard-normal draws, standardised.',
+  },
   seed: { type: 'number', label: 'Seed', min: 0, max: 2147483647, step: 1, integer: true, default: 1, description: 'Seeds the data and every minibatch draw: a link reproduces the figure exactly.' },
 } as const satisfies WidgetSchema['params'];
 

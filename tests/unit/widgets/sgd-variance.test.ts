@@ -95,3 +95,22 @@ describe('SGD variance model', () => {
     expect(compute.liveTensors()).toBeLessThan(5);
   });
 });
+
+describe('SGD data editing', () => {
+  it('parses edited data strictly: finite numbers only, clamped to [−10, 10], at most 200, at least 2', async () => {
+    const { parseData, dataOf, serializeData } = await import('../../../widgets/sgd-variance/model.ts');
+    expect(parseData('')).toBeNull();
+    expect(parseData('1')).toBeNull();
+    expect(parseData('1,,2,abc,1e999,-50,3.5')).toEqual([1, 0, 2, -10, 3.5]);
+    expect(parseData(Array.from({ length: 500 }, (_, i) => i % 3).join(','))?.length).toBe(200);
+    const v = { ...base, data: '-2,-1,0,1,2.5' };
+    const { data, edited } = dataOf(v);
+    expect(edited).toBe(true);
+    const t = theory(v, data);
+    expect(t.dataMean).toBeCloseTo(0.1, 12);
+    expect(t.dataVar).toBeCloseTo(2.44, 12);
+    // The stationary variance uses the data's actual population variance.
+    expect(t.stationary).toBeCloseTo((0.5 / 1.5) * 2.44, 12);
+    expect(serializeData([0.12345, -1])).toBe('0.123,-1');
+  });
+});
