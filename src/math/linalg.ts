@@ -48,75 +48,21 @@ export function dot(x: Float64Array, xo: number, y: Float64Array, yo: number, le
 function choleskyAttempt(a: Float64Array, n: number, shift: number, l: Float64Array): number {
   const tiny = n * Number.EPSILON;
   l.fill(0);
+  // Rows in blocks of four. Left of the diagonal block, row i of L solves L[0:i0, 0:i0] x = A[i, 0:i0]
+  // (a forward substitution against the rows already done), which is the same register-blocked
+  // kernel the GP solves use; then the 4×4 diagonal block is finished row by row.
   let i0 = 0;
   for (; i0 + 3 < n; i0 += 4) {
-    const r0 = i0 * n;
-    const r1 = r0 + n;
-    const r2 = r1 + n;
-    const r3 = r2 + n;
-    // Columns in pairs (j, j+1): 8 accumulators, 6 loads per 8 multiply-adds.
-    let j = 0;
-    for (; j + 1 < i0; j += 2) {
-      const ra = j * n;
-      const rb = ra + n;
-      let a0 = 0;
-      let a1 = 0;
-      let a2 = 0;
-      let a3 = 0;
-      let b0 = 0;
-      let b1 = 0;
-      let b2 = 0;
-      let b3 = 0;
-      for (let k = 0; k < j; k++) {
-        const la = l[ra + k];
-        const lb = l[rb + k];
-        const x0 = l[r0 + k];
-        const x1 = l[r1 + k];
-        const x2 = l[r2 + k];
-        const x3 = l[r3 + k];
-        a0 += x0 * la;
-        a1 += x1 * la;
-        a2 += x2 * la;
-        a3 += x3 * la;
-        b0 += x0 * lb;
-        b1 += x1 * lb;
-        b2 += x2 * lb;
-        b3 += x3 * lb;
-      }
-      const daa = l[ra + j];
-      const dba = l[rb + j];
-      const dbb = l[rb + j + 1];
-      const y0 = (a[r0 + j] - a0) / daa;
-      const y1 = (a[r1 + j] - a1) / daa;
-      const y2 = (a[r2 + j] - a2) / daa;
-      const y3 = (a[r3 + j] - a3) / daa;
-      l[r0 + j] = y0;
-      l[r1 + j] = y1;
-      l[r2 + j] = y2;
-      l[r3 + j] = y3;
-      l[r0 + j + 1] = (a[r0 + j + 1] - b0 - y0 * dba) / dbb;
-      l[r1 + j + 1] = (a[r1 + j + 1] - b1 - y1 * dba) / dbb;
-      l[r2 + j + 1] = (a[r2 + j + 1] - b2 - y2 * dba) / dbb;
-      l[r3 + j + 1] = (a[r3 + j + 1] - b3 - y3 * dba) / dbb;
-    }
-    for (; j < i0; j++) {
-      const rj = j * n;
-      const d = l[rj + j];
-      l[r0 + j] = (a[r0 + j] - dot(l, r0, l, rj, j)) / d;
-      l[r1 + j] = (a[r1 + j] - dot(l, r1, l, rj, j)) / d;
-      l[r2 + j] = (a[r2 + j] - dot(l, r2, l, rj, j)) / d;
-      l[r3 + j] = (a[r3 + j] - dot(l, r3, l, rj, j)) / d;
-    }
+    l.set(a.subarray(i0 * n, i0 * n + i0), i0 * n);
+    l.set(a.subarray((i0 + 1) * n, (i0 + 1) * n + i0), (i0 + 1) * n);
+    l.set(a.subarray((i0 + 2) * n, (i0 + 2) * n + i0), (i0 + 2) * n);
+    l.set(a.subarray((i0 + 3) * n, (i0 + 3) * n + i0), (i0 + 3) * n);
+    solveRows(l, n, l, i0, 4, i0);
     const bad = diagonalBlock(a, n, shift, l, i0, i0 + 4, tiny);
     if (bad >= 0) return bad;
   }
-  for (let i = i0; i < n; i++) {
-    const ri = i * n;
-    for (let j = 0; j < i0; j++) {
-      const rj = j * n;
-      l[ri + j] = (a[ri + j] - dot(l, ri, l, rj, j)) / l[rj + j];
-    }
-  }
+  for (let i = i0; i < n; i++) l.set(a.subarray(i * n, i * n + i0), i * n);
+  solveRows(l, n, l, i0, n - i0, i0);
   return i0 < n ? diagonalBlock(a, n, shift, l, i0, n, tiny) : -1;
 }
 
@@ -193,14 +139,23 @@ export function backSubstTransposed(L: Float64Array, n: number, b: Float64Array,
  * which halves the time of the GP variance solves at n = 1000.
  */
 export function forwardSubstRows(L: Float64Array, n: number, b: Float64Array, m: number): void {
+  solveRows(L, n, b, 0, m, n);
+}
+
+/**
+ * The kernel behind forwardSubstRows and the Cholesky factorisation: for the `m` rows of `b`
+ * starting at row `first` (row stride n), solves x_k = (b_k − Σ_{j<k} L_kj x_j) / L_kk for
+ * k < `kEnd`, in place. `L` and `b` may be the same array when the rows solved lie below row kEnd.
+ */
+function solveRows(L: Float64Array, n: number, b: Float64Array, first: number, m: number, kEnd: number): void {
   let r = 0;
   for (; r + 3 < m; r += 4) {
-    const o0 = r * n;
+    const o0 = (first + r) * n;
     const o1 = o0 + n;
     const o2 = o1 + n;
     const o3 = o2 + n;
     let k = 0;
-    for (; k + 1 < n; k += 2) {
+    for (; k + 1 < kEnd; k += 2) {
       const ra = k * n;
       const rb = ra + n;
       let a0 = 0;
@@ -244,8 +199,8 @@ export function forwardSubstRows(L: Float64Array, n: number, b: Float64Array, m:
       b[o2 + k + 1] = (b[o2 + k + 1] - b2 - dba * y2) / dbb;
       b[o3 + k + 1] = (b[o3 + k + 1] - b3 - dba * y3) / dbb;
     }
-    if (k < n) {
-      // odd n: the last row alone
+    if (k < kEnd) {
+      // odd kEnd: the last unknown alone
       const rk = k * n;
       const d = L[rk + k];
       b[o0 + k] = (b[o0 + k] - dot(L, rk, b, o0, k)) / d;
@@ -254,7 +209,13 @@ export function forwardSubstRows(L: Float64Array, n: number, b: Float64Array, m:
       b[o3 + k] = (b[o3 + k] - dot(L, rk, b, o3, k)) / d;
     }
   }
-  for (; r < m; r++) forwardSubst(L, n, b, r * n);
+  for (; r < m; r++) {
+    const o = (first + r) * n;
+    for (let k = 0; k < kEnd; k++) {
+      const rk = k * n;
+      b[o + k] = (b[o + k] - dot(L, rk, b, o, k)) / L[rk + k];
+    }
+  }
 }
 
 /** Solves (L Lᵀ) x = b and returns x (b untouched). */
