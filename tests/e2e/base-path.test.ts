@@ -3,22 +3,13 @@
  * with no failed requests and every internal link stays under /course/ and resolves; search
  * results link under /course/ too.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launch } from './support/chromium.mjs';
-import { LinkChecker, anchors, pageIds, assertNoProblems, collectErrors, courseSite, inject, label, listPages, newContext, settle } from './support/site.ts';
+import { describe, expect, test } from 'vitest';
+import { LinkChecker, anchors, pageIds, assertNoProblems, collectErrors, courseSite, inject, label, listPages, newContext, settle, useBrowser } from './support/site.ts';
 import { QUERY, EXPECTED_CHAPTER, searchProblems } from './support/search.ts';
 
 const s = courseSite();
 const pages = s ? listPages(s.dir) : [];
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launch({ webgl: 'none' });
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser('none');
 
 describe('base path /course/', () => {
   test('dist-course/ was built', () => {
@@ -30,7 +21,7 @@ describe('base path /course/', () => {
     if (!s) return;
     const problems: string[] = [];
     const links = new LinkChecker(s);
-    const context = await newContext(browser);
+    const context = await newContext(browser());
     for (const p of pages) {
       const page = await context.newPage();
       const errors = collectErrors(page, { expect404Document: p.is404 });
@@ -58,7 +49,7 @@ describe('base path /course/', () => {
 
   test(`search for "${QUERY}" links to /course/${EXPECTED_CHAPTER}`, async () => {
     if (!s) return;
-    const context = await newContext(browser);
+    const context = await newContext(browser());
     const page = await context.newPage();
     const errors = collectErrors(page, { where: true });
     const problems = await searchProblems(page, s.url, s.base);

@@ -3,21 +3,12 @@
  * requests, no KaTeX errors, one <h1>, <title>, <html lang>, meta description, and every internal
  * link and #anchor resolves (checked by fetching each target once).
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launch } from './support/chromium.mjs';
-import { LinkChecker, anchors, pageIds, assertNoProblems, collectErrors, label, listPages, newContext, settle, site } from './support/site.ts';
+import { describe, expect, test } from 'vitest';
+import { LinkChecker, anchors, pageIds, assertNoProblems, collectErrors, label, listPages, newContext, settle, site, useBrowser } from './support/site.ts';
 
 const s = site();
 const pages = listPages(s.dir);
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launch({ webgl: 'swiftshader' });
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser('swiftshader');
 
 describe(`crawl of ${pages.length} built pages`, () => {
   test('the build has pages, a home page and a 404 page', () => {
@@ -29,7 +20,7 @@ describe(`crawl of ${pages.length} built pages`, () => {
   test('every page loads cleanly, has the required head and structure, and its links resolve', async () => {
     const problems: string[] = [];
     const links = new LinkChecker(s);
-    const context = await newContext(browser);
+    const context = await newContext(browser());
     for (const p of pages) {
       const page = await context.newPage();
       const errors = collectErrors(page, { expect404Document: p.is404 });

@@ -2,21 +2,13 @@
  * With JavaScript disabled every chapter still shows its text and its math: `.katex` is present
  * and styled by KaTeX's CSS, and the visible text of <main> is within 5% of the JS-on page's.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launch } from './support/chromium.mjs';
-import { assertNoProblems, label, listPages, newContext, settle, site } from './support/site.ts';
+import { describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { assertNoProblems, label, listPages, newContext, settle, site, useBrowser } from './support/site.ts';
 
 const s = site();
 const chapters = listPages(s.dir).filter((p) => p.isChapter);
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launch({ webgl: 'swiftshader' });
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser('swiftshader');
 
 async function measure(page: Page) {
   return page.evaluate(() => {
@@ -39,8 +31,8 @@ describe(`JavaScript off, ${chapters.length} chapters`, () => {
 
   test('every chapter shows its text and math without JavaScript', async () => {
     const problems: string[] = [];
-    const on = await newContext(browser);
-    const off = await newContext(browser, { javaScriptEnabled: false });
+    const on = await newContext(browser());
+    const off = await newContext(browser(), { javaScriptEnabled: false });
     for (const p of chapters) {
       const add = (m: string) => problems.push(`${label(p)}: ${m}`);
       try {

@@ -2,26 +2,17 @@
  * At 360 px no page scrolls sideways: the document is no wider than the viewport and <main> does
  * not overflow its own box. Display math and tables may scroll inside their own boxes.
  */
-import { afterAll, beforeAll, test } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launch } from './support/chromium.mjs';
-import { assertNoProblems, label, listPages, newContext, settle, site } from './support/site.ts';
+import { test } from 'vitest';
+import { assertNoProblems, label, listPages, newContext, settle, site, useBrowser } from './support/site.ts';
 
 const WIDTH = 360;
 const s = site();
 const pages = listPages(s.dir);
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launch({ webgl: 'swiftshader' });
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser('swiftshader');
 
 test(`no horizontal overflow at ${WIDTH} px on ${pages.length} pages`, async () => {
   const problems: string[] = [];
-  const context = await newContext(browser, { viewport: { width: WIDTH, height: 740 }, deviceScaleFactor: 1, isMobile: false, hasTouch: true });
+  const context = await newContext(browser(), { viewport: { width: WIDTH, height: 740 }, deviceScaleFactor: 1, isMobile: false, hasTouch: true });
   for (const p of pages) {
     const page = await context.newPage();
     const add = (m: string) => problems.push(`${label(p)}: ${m}`);

@@ -1,22 +1,13 @@
 /** Pagefind search in the header, by keyboard: `/`, type, ArrowDown, Enter, Escape. */
-import { afterAll, beforeAll, test } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launch } from './support/chromium.mjs';
-import { assertNoProblems, collectErrors, newContext, site } from './support/site.ts';
+import { test } from 'vitest';
+import { assertNoProblems, collectErrors, newContext, site, useBrowser } from './support/site.ts';
 import { QUERY, EXPECTED_CHAPTER, searchProblems } from './support/search.ts';
 
 const s = site();
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launch({ webgl: 'none' });
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser('none');
 
 test(`searching "${QUERY}" finds /${EXPECTED_CHAPTER}, and the keyboard works`, async () => {
-  const context = await newContext(browser);
+  const context = await newContext(browser());
   const page = await context.newPage();
   const errors = collectErrors(page, { where: true });
   const problems = await searchProblems(page, s.url, s.base);

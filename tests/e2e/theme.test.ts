@@ -4,27 +4,19 @@
  * wins over the system setting; the #theme-toggle button flips the theme and the choice survives
  * a reload.
  */
-import { afterAll, beforeAll, describe, test } from 'vitest';
-import type { Browser, BrowserContextOptions } from 'playwright-core';
-import { launch } from './support/chromium.mjs';
-import { assertNoProblems, label, listPages, newContext, site } from './support/site.ts';
+import { describe, test } from 'vitest';
+import type { BrowserContextOptions } from 'playwright-core';
+import { assertNoProblems, label, listPages, newContext, site, useBrowser } from './support/site.ts';
 
 const s = site();
 const all = listPages(s.dir).filter((p) => !p.is404);
 // The home page and the first chapter: enough to test the shared layout.
 const pages = [all.find((p) => p.path === ''), all.find((p) => p.isChapter)].filter((p) => p !== undefined);
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launch({ webgl: 'none' });
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser('none');
 
 /** Loads `path` and returns data-theme as seen at DOMContentLoaded and after load. */
 async function themeOf(path: string, opts: BrowserContextOptions, stored: string | null) {
-  const context = await newContext(browser, opts);
+  const context = await newContext(browser(), opts);
   await context.addInitScript((stored) => {
     if (stored !== null) localStorage.setItem('iw-theme', stored);
     document.addEventListener('DOMContentLoaded', () => {
@@ -63,7 +55,7 @@ describe('theme', () => {
     const problems: string[] = [];
     for (const p of pages) {
       const add = (m: string) => problems.push(`${label(p)}: ${m}`);
-      const context = await newContext(browser, { colorScheme: 'light' });
+      const context = await newContext(browser(), { colorScheme: 'light' });
       const page = await context.newPage();
       try {
         await page.goto(s.url + p.path, { waitUntil: 'load' });

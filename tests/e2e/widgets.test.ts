@@ -4,22 +4,14 @@
  * tensor widget on both backends (WebGL via SwiftShader, and the CPU fallback) including a forced
  * WebGL context loss mid-run. No console errors anywhere.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launch } from './support/chromium.mjs';
-import { assertNoProblems, collectErrors, newContext, site } from './support/site.ts';
+import { assertNoProblems, collectErrors, newContext, site, useBrowser } from './support/site.ts';
 
 const s = site();
 const CHAPTER = `${s.url}chapters/estimating-probability/`;
-let gl: Browser;
-let nogl: Browser;
-
-beforeAll(async () => {
-  [gl, nogl] = await Promise.all([launch({ webgl: 'swiftshader' }), launch({ webgl: 'none' })]);
-});
-afterAll(async () => {
-  await Promise.all([gl?.close(), nogl?.close()]);
-});
+const gl = useBrowser('swiftshader');
+const nogl = useBrowser('none');
 
 async function open(browser: Browser, url: string, opts: Parameters<typeof newContext>[1] = {}) {
   const context = await newContext(browser, opts);
@@ -41,7 +33,7 @@ async function hydrated(page: Page, id: string) {
 
 describe('Beta–Binomial widget (chapter 1)', () => {
   test('hydrates only when scrolled into view, and the page never downloads tfjs', async () => {
-    const { context, page, errors, requests } = await open(nogl, CHAPTER);
+    const { context, page, errors, requests } = await open(nogl(), CHAPTER);
     await page.waitForTimeout(500);
     expect(requests.some((u) => /BetaBinomial\.[\w-]+\.js$/.test(u)), 'widget code fetched before it was visible').toBe(false);
     expect(await page.locator('#coin astro-island[ssr]').count()).toBe(1);
@@ -55,7 +47,7 @@ describe('Beta–Binomial widget (chapter 1)', () => {
   });
 
   test('URL state round trip, Share and StateLink', async () => {
-    const { context, page, errors } = await open(gl, `${CHAPTER}?coin.heads=81&coin.tails=40#coin`, { permissions: ['clipboard-read', 'clipboard-write'] });
+    const { context, page, errors } = await open(gl(), `${CHAPTER}?coin.heads=81&coin.tails=40#coin`, { permissions: ['clipboard-read', 'clipboard-write'] });
     await hydrated(page, 'coin');
     await expect.poll(() => summary(page, 'coin').textContent()).toContain('posterior Beta(83, 42)');
     await page.locator('#coin button', { hasText: '+ Tails' }).click();
@@ -82,7 +74,7 @@ describe('Beta–Binomial widget (chapter 1)', () => {
   });
 
   test('is operable by keyboard alone', async () => {
-    const { context, page, errors } = await open(nogl, `${CHAPTER}#coin`);
+    const { context, page, errors } = await open(nogl(), `${CHAPTER}#coin`);
     await hydrated(page, 'coin');
     const heads = page.locator('#coin button', { hasText: '+ Heads' });
     await heads.focus();
@@ -129,7 +121,7 @@ describe('Beta–Binomial widget (chapter 1)', () => {
     hostile.append('coin.__proto__', '{"polluted":1}');
     hostile.append('coin.constructor', 'x');
     hostile.append('coin.likelihood', '😀'.repeat(200) + 'x'.repeat(3000));
-    const { context, page, errors } = await open(nogl, `${CHAPTER}?${hostile}#coin`);
+    const { context, page, errors } = await open(nogl(), `${CHAPTER}?${hostile}#coin`);
     page.on('dialog', (d) => {
       dialogs++;
       void d.dismiss();
@@ -149,7 +141,7 @@ describe('Beta–Binomial widget (chapter 1)', () => {
   });
 
   test('embed route: chromeless, reads un-prefixed state, links back to its chapter', async () => {
-    const { context, page, errors } = await open(nogl, `${s.url}embed/beta-binomial/?heads=81&tails=40&alpha=1e999`);
+    const { context, page, errors } = await open(nogl(), `${s.url}embed/beta-binomial/?heads=81&tails=40&alpha=1e999`);
     await hydrated(page, 'embed');
     await expect.poll(() => summary(page, 'embed').textContent()).toContain('posterior Beta(83, 42)');
     expect(await page.locator('header.site-header, nav.book-nav').count()).toBe(0);
@@ -163,7 +155,7 @@ describe('Beta–Binomial widget (chapter 1)', () => {
   });
 
   test('with JavaScript off the server-rendered figure is there: curves, markers and the text summary', async () => {
-    const { context, page } = await open(nogl, CHAPTER, { javaScriptEnabled: false });
+    const { context, page } = await open(nogl(), CHAPTER, { javaScriptEnabled: false });
     const d = await page.locator('#coin path.iw-posterior').getAttribute('d');
     expect(d && d.length).toBeGreaterThan(100);
     expect(d).not.toContain('NaN');
@@ -182,8 +174,8 @@ describe('SGD variance widget (tensor module)', () => {
   }
 
   for (const [name, which, backend] of [
-    ['WebGL (SwiftShader)', () => gl, /GPU \(WebGL\)/],
-    ['no WebGL: CPU fallback', () => nogl, /Running on CPU/],
+    ['WebGL (SwiftShader)', gl, /GPU \(WebGL\)/],
+    ['no WebGL: CPU fallback', nogl, /Running on CPU/],
   ] as const) {
     test(`runs on ${name}, matches the theory, keeps the tensor count flat`, async () => {
       const { context, page, errors } = await open(which(), URL_);
@@ -210,7 +202,7 @@ describe('SGD variance widget (tensor module)', () => {
   }
 
   test('URL state, keyboard play/pause/step, and editing the data by keyboard', async () => {
-    const { context, page, errors } = await open(nogl, `${s.url}embed/sgd-variance/?eps=0.1&batch=4&steps=60&chains=1000`);
+    const { context, page, errors } = await open(nogl(), `${s.url}embed/sgd-variance/?eps=0.1&batch=4&steps=60&chains=1000`);
     await hydrated(page, 'embed');
     await expect.poll(() => page.locator('#embed .iw-backend').textContent(), { timeout: 60_000 }).toMatch(/CPU/);
     expect(await summary(page, 'embed').textContent()).toContain(`Stationary variance ${(0.1 / 1.9 / 4).toFixed(4)}`);
@@ -234,7 +226,7 @@ describe('SGD variance widget (tensor module)', () => {
   });
 
   test('a forced WebGL context loss mid-run is recovered and the run continues', async () => {
-    const { context, page, errors } = await open(gl, URL_);
+    const { context, page, errors } = await open(gl(), URL_);
     await hydrated(page, 'embed');
     await expect.poll(() => page.locator('#embed .iw-backend').textContent(), { timeout: 60_000 }).toMatch(/WebGL/);
     await expect.poll(() => progress(page), { timeout: 60_000 }).toBeGreaterThan(10);
@@ -248,7 +240,7 @@ describe('SGD variance widget (tensor module)', () => {
   });
 
   test('presets change the plots; the static (no-JS) figure shows the theory band', async () => {
-    const { context, page, errors } = await open(nogl, `${s.url}embed/sgd-variance/`);
+    const { context, page, errors } = await open(nogl(), `${s.url}embed/sgd-variance/`);
     await hydrated(page, 'embed');
     const band = () => page.locator('#embed path.iw-theory-band').getAttribute('d');
     const before = await band();
@@ -257,7 +249,7 @@ describe('SGD variance widget (tensor module)', () => {
     await expect.poll(() => page.url()).toContain('eps=0.1');
     assertNoProblems(errors.take(), 'presets');
     await context.close();
-    const off = await open(nogl, `${s.url}embed/sgd-variance/`, { javaScriptEnabled: false });
+    const off = await open(nogl(), `${s.url}embed/sgd-variance/`, { javaScriptEnabled: false });
     const d = await off.page.locator('#embed path.iw-theory-band').getAttribute('d');
     expect(d && d.length).toBeGreaterThan(100);
     expect(d).not.toContain('NaN');

@@ -10,6 +10,8 @@ export { inject };
 import { fromHtml } from 'hast-util-from-html';
 import { visit } from 'unist-util-visit';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { launch } from './chromium.mjs';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -272,4 +274,22 @@ export class LinkChecker {
     }
     return problems;
   }
+}
+
+/**
+ * One Chromium for the calling test file: launched before its tests, closed after them. Returns a
+ * getter, since the browser exists only once beforeAll has run.
+ */
+export function useBrowser(webgl: 'swiftshader' | 'none' = 'swiftshader'): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launch({ webgl });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error('useBrowser: the browser is not running (use it inside a test)');
+    return browser;
+  };
 }
