@@ -21,7 +21,9 @@ const outDir = process.env.IW_OUT ?? 'dist';
 const book = loadBook(root);
 const site = process.env.IW_SITE ?? book.url;
 
-const md = markdownConfig({ root, base });
+// Math as HTML strings (set:html) and static subtrees collapsed by MDX: on a 40-chapter book this
+// cut the build from 115 s and 6.5 GB to a fraction (see src/markdown/rehype-katex-html.ts).
+const md = markdownConfig({ root, base, mathOutput: 'set-html' });
 
 export default defineConfig({
   site,
@@ -37,7 +39,7 @@ export default defineConfig({
       rehypePlugins: /** @type {any[]} */ (md.rehypePlugins),
     }),
   },
-  integrations: [mdx(), svelte(), sitemap(), linkCheck()],
+  integrations: [mdx({ optimize: true }), svelte(), sitemap(), linkCheck()],
   vite: {
     // The project root, for build-time code that reads content/ (bundled chunks lose their path).
     define: { 'import.meta.env.IW_ROOT': JSON.stringify(root) },

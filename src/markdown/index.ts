@@ -16,6 +16,7 @@ import rehypeKatex from 'rehype-katex';
 import { katexOptions } from './katex.ts';
 import { readMacros } from './macros.ts';
 import { rehypeKatexGuard } from './rehype-katex-guard.ts';
+import { rehypeKatexHtml } from './rehype-katex-html.ts';
 import { rehypeBaseLinks } from './rehype-base-links.ts';
 import { rehypeCitations } from './rehype-citations.ts';
 import { headingPermalinks, rehypeHeadingIds } from './rehype-heading-links.ts';
@@ -33,12 +34,19 @@ export { rehypeCitations } from './rehype-citations.ts';
 export { rehypeHeadingLinks, headingPermalinks } from './rehype-heading-links.ts';
 export { rehypeBaseLinks, withBase } from './rehype-base-links.ts';
 export { rehypeKatexGuard } from './rehype-katex-guard.ts';
+export { rehypeKatexHtml } from './rehype-katex-html.ts';
 
 export interface MarkdownConfigOptions {
   /** Project root (the folder holding content/), as a path or file: URL. */
   root: string | URL;
   /** Site base, as in astro.config (`/` or `/course/`). */
   base?: string;
+  /**
+   * How typeset math enters the tree: 'hast' (rehype-katex: real elements, for any unified
+   * pipeline) or 'set-html' (one element per formula carrying Astro's `set:html`: the MDX build
+   * uses this, since KaTeX trees dominate build time and memory on large books).
+   */
+  mathOutput?: 'hast' | 'set-html';
 }
 
 /** rehype-katex with the book's macros, re-read per file (edits to macros.tex apply in dev). */
@@ -51,8 +59,10 @@ export function rehypeKatexBook(options: { root: string }) {
 export function markdownConfig(options: MarkdownConfigOptions): { remarkPlugins: PluggableList; rehypePlugins: PluggableList } {
   const root = toPath(options.root).replace(/[\\/]+$/, '') || '/';
   const base = normalizeBase(options.base);
+  const mathOutput = options.mathOutput ?? 'hast';
+  const math: PluggableList = mathOutput === 'set-html' ? [[rehypeKatexHtml, { root }]] : [[rehypeKatexBook, { root }], [rehypeKatexGuard, { root }]];
   return {
-    remarkPlugins: [remarkMath, [remarkEquationLabels, { root, base }], [remarkKatexValidate, { root }]],
-    rehypePlugins: [rehypeHeadingIds, [rehypeCitations, { root }], headingPermalinks(), [rehypeKatexBook, { root }], [rehypeKatexGuard, { root }], [rehypeBaseLinks, { base }]],
+    remarkPlugins: [remarkMath, [remarkEquationLabels, { root, base, mathOutput }], [remarkKatexValidate, { root }]],
+    rehypePlugins: [rehypeHeadingIds, [rehypeCitations, { root }], headingPermalinks(), ...math, [rehypeBaseLinks, { base }]],
   };
 }

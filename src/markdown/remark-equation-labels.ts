@@ -18,6 +18,7 @@ import { fromHtml } from 'hast-util-from-html';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import { positionInSource, renderTex, type TexSource } from './katex.ts';
+import { rawHtmlElement } from './rehype-katex-html.ts';
 import {
   EQREF_ALONE,
   LABEL_GRAMMAR,
@@ -38,6 +39,8 @@ export interface EquationOptions {
   root: string;
   /** Site base, e.g. `/` or `/course/`. */
   base?: string;
+  /** 'set-html' puts each equation preview in as an HTML string (Astro's set:html), as rehype-katex-html does. */
+  mathOutput?: 'hast' | 'set-html';
 }
 
 const LABEL_EXPECTED = 'eq: followed by lowercase letters/digits in dash-separated words, e.g. eq:gauss-kernel';
@@ -254,13 +257,17 @@ export function remarkEquationLabels(options: EquationOptions) {
       refCount++;
       const previewId = `eqref-preview-${refCount}`;
       const html = renderTex(`${target.tex}\n\\tag{${target.number}}`, true, macros, target.src, target.tex);
+      const preview: Element =
+        options.mathOutput === 'set-html'
+          ? (rawHtmlElement('span', 'eqref-preview', html, { role: 'tooltip', id: previewId }) as unknown as Element)
+          : { type: 'element', tagName: 'span', properties: { className: ['eqref-preview'], role: 'tooltip', id: previewId }, children: katexHast(html) };
       node.data = {
         eqref: true,
         hName: 'span',
         hProperties: { className: ['eqref-wrap'] },
         hChildren: [
           { type: 'element', tagName: 'a', properties: { className: ['eqref'], href: target.href, ariaDescribedBy: [previewId] }, children: [{ type: 'text', value: `(${target.number})` }] },
-          { type: 'element', tagName: 'span', properties: { className: ['eqref-preview'], role: 'tooltip', id: previewId }, children: katexHast(html) },
+          preview,
         ] satisfies Element[],
       };
     });
