@@ -21,7 +21,7 @@ import { readMacros } from './macros.ts';
 import { bookError, projectFile } from './util.ts';
 
 function classes(el: Element): string[] {
-  const c = el.properties?.className;
+  const c: unknown = el.properties?.className;
   return Array.isArray(c) ? c.map(String) : typeof c === 'string' ? c.split(/\s+/) : [];
 }
 
