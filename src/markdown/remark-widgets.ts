@@ -10,10 +10,14 @@
 import { relative } from 'node:path';
 import { visit } from 'unist-util-visit';
 import { BookError } from '../errors/index.ts';
+import { closest } from '../book/book.ts';
 import { applyValues, defaults, writeQuery } from '../../widgets/core/params.ts';
 import { widgetByName, widgets, type WidgetEntry } from '../../widgets/registry.ts';
 
 const ID = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+
+/** The zero-JS components every lesson can use without an import (src/pages/chapters/[slug].astro). */
+const LESSON_COMPONENTS = new Set(['Figure', 'Exercise', 'Solution', 'Aside', 'StateLink', 'Fragment']);
 
 interface Attr {
   type: string;
@@ -77,6 +81,17 @@ export function remarkWidgets(options: { root: string }) {
 
     visit(tree as any, (node: JsxNode) => {
       if (node.type !== 'mdxJsxFlowElement' && node.type !== 'mdxJsxTextElement') return;
+      if (node.name && /^[A-Z]/.test(node.name) && !LESSON_COMPONENTS.has(node.name) && !widgetByName(node.name)) {
+        const known = [...LESSON_COMPONENTS, ...widgets.map((w) => w.name)];
+        const guess = closest(node.name, known);
+        fail(node, {
+          code: 'component/unknown',
+          message: `<${node.name}> is not a component lessons can use.${guess ? ` Did you mean <${guess}>?` : ''}`,
+          expected: known.join(', '),
+          received: node.name,
+          hint: 'Lesson components need no import; widgets are listed in widgets/registry.ts.',
+        });
+      }
       if (node.name === 'StateLink') {
         links.push(node);
         return;
