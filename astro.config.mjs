@@ -23,7 +23,7 @@ const site = process.env.IW_SITE ?? book.url;
 
 // Math as HTML strings (set:html) and static subtrees collapsed by MDX: on a 40-chapter book this
 // cut the build from 115 s and 6.5 GB to a fraction (see src/markdown/rehype-katex-html.ts).
-const md = markdownConfig({ root, base, mathOutput: 'set-html' });
+const md = markdownConfig({ root, base, mathOutput: 'set-html', samePagePreviews: 'clone' });
 
 export default defineConfig({
   site,

@@ -47,6 +47,8 @@ export interface MarkdownConfigOptions {
    * uses this, since KaTeX trees dominate build time and memory on large books).
    */
   mathOutput?: 'hast' | 'set-html';
+  /** Same-page equation previews: rendered into every reference ('embed') or copied on hover by a script ('clone'). */
+  samePagePreviews?: 'embed' | 'clone';
 }
 
 /** rehype-katex with the book's macros, re-read per file (edits to macros.tex apply in dev). */
@@ -62,7 +64,7 @@ export function markdownConfig(options: MarkdownConfigOptions): { remarkPlugins:
   const mathOutput = options.mathOutput ?? 'hast';
   const math: PluggableList = mathOutput === 'set-html' ? [[rehypeKatexHtml, { root }]] : [[rehypeKatexBook, { root }], [rehypeKatexGuard, { root }]];
   return {
-    remarkPlugins: [remarkMath, [remarkEquationLabels, { root, base, mathOutput }], [remarkKatexValidate, { root }]],
+    remarkPlugins: [remarkMath, [remarkEquationLabels, { root, base, mathOutput, samePagePreviews: options.samePagePreviews ?? 'embed' }], [remarkKatexValidate, { root }]],
     rehypePlugins: [rehypeHeadingIds, [rehypeCitations, { root }], headingPermalinks(), ...math, [rehypeBaseLinks, { base }]],
   };
 }

@@ -41,6 +41,11 @@ export interface EquationOptions {
   base?: string;
   /** 'set-html' puts each equation preview in as an HTML string (Astro's set:html), as rehype-katex-html does. */
   mathOutput?: 'hast' | 'set-html';
+  /**
+   * Previews of equations on the same page: 'embed' renders a copy into every reference (works
+   * without JS); 'clone' leaves a `data-eq` hook for a script that copies the equation on demand.
+   */
+  samePagePreviews?: 'embed' | 'clone';
 }
 
 const LABEL_EXPECTED = 'eq: followed by lowercase letters/digits in dash-separated words, e.g. eq:gauss-kernel';
@@ -256,6 +261,20 @@ export function remarkEquationLabels(options: EquationOptions) {
       }
       refCount++;
       const previewId = `eqref-preview-${refCount}`;
+      if (mine && options.samePagePreviews === 'clone') {
+        // The equation is on this page: the preview is a copy of it made on first hover or focus
+        // (src/components/EqrefPreview.astro) instead of a second rendering per reference, which
+        // was a third of a chapter's HTML. Without JavaScript the link still goes to the equation.
+        node.data = {
+          eqref: true,
+          hName: 'span',
+          hProperties: { className: ['eqref-wrap'] },
+          hChildren: [
+            { type: 'element', tagName: 'a', properties: { className: ['eqref'], href: target.href, dataEq: target.id }, children: [{ type: 'text', value: `(${target.number})` }] },
+          ] satisfies Element[],
+        };
+        return;
+      }
       const html = renderTex(`${target.tex}\n\\tag{${target.number}}`, true, macros, target.src, target.tex);
       const preview: Element =
         options.mathOutput === 'set-html'
