@@ -147,31 +147,37 @@ export function analyzeSite(dir, opts = {}) {
     const lazyRoots = [];
     let islands = 0;
 
-    /** Adds a JS file and its static imports, recursively; collects dynamic imports as lazy roots. */
-    const addJs = (/** @type {string} */ ref, /** @type {string} */ from, /** @type {string} */ source) => {
+    /** Counts a JS or CSS file once; returns what was read, or null if it is missing or seen already. */
+    const addFile = (/** @type {'js' | 'css'} */ kind, /** @type {string} */ ref, /** @type {string} */ from, /** @type {string} */ source) => {
       const f = toFile(ref, from);
-      if (!f) return;
-      if (!f.abs) return void missing.push(`${source}: ${ref}`);
-      if (seen.has(f.abs)) return;
+      if (!f) return null;
+      if (!f.abs) {
+        missing.push(`${source}: ${ref}`);
+        return null;
+      }
+      if (seen.has(f.abs)) return null;
       seen.add(f.abs);
       const info = read(f.abs);
-      if (!info) return void missing.push(`${source}: ${ref}`);
-      assets.push({ kind: 'js', source, file: f.urlPath, ...info.bytes });
+      if (!info) {
+        missing.push(`${source}: ${ref}`);
+        return null;
+      }
+      assets.push({ kind, source, file: f.urlPath, ...info.bytes });
       siteFiles.set(f.abs, info.bytes);
+      return { f, info };
+    };
+    /** Adds a JS file and its static imports, recursively; collects dynamic imports as lazy roots. */
+    const addJs = (/** @type {string} */ ref, /** @type {string} */ from, /** @type {string} */ source) => {
+      const r = addFile('js', ref, from, source);
+      if (!r) return;
+      const { f, info } = r;
       for (const s of info.imports.static) if (/^(\.{1,2}\/|\/)/.test(s)) addJs(s, f.urlPath, `import in ${f.urlPath}`);
       for (const s of info.imports.dynamic) if (/^(\.{1,2}\/|\/)/.test(s)) lazyRoots.push(new URL(s, ORIGIN + f.urlPath).pathname);
     };
     const addCss = (/** @type {string} */ ref, /** @type {string} */ from, /** @type {string} */ source) => {
-      const f = toFile(ref, from);
-      if (!f) return;
-      if (!f.abs) return void missing.push(`${source}: ${ref}`);
-      if (seen.has(f.abs)) return;
-      seen.add(f.abs);
-      const info = read(f.abs);
-      if (!info) return void missing.push(`${source}: ${ref}`);
-      assets.push({ kind: 'css', source, file: f.urlPath, ...info.bytes });
-      siteFiles.set(f.abs, info.bytes);
-      for (const m of info.text.matchAll(/@import\s+(?:url\(\s*)?["']?([^"')\s;]+)["']?\s*\)?/g)) addCss(m[1], f.urlPath, `@import in ${f.urlPath}`);
+      const r = addFile('css', ref, from, source);
+      if (!r) return;
+      for (const m of r.info.text.matchAll(/@import\s+(?:url\(\s*)?["']?([^"')\s;]+)["']?\s*\)?/g)) addCss(m[1], r.f.urlPath, `@import in ${r.f.urlPath}`);
     };
     const addInline = (/** @type {'js' | 'css'} */ kind, /** @type {string} */ text, /** @type {string} */ source) => {
       if (!text.trim()) return;

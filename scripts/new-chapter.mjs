@@ -1,6 +1,6 @@
 // `npm run new:chapter -- "Gaussian processes" [--part kernels]`: scaffolds
 // content/chapters/NN-gaussian-processes.mdx with valid frontmatter, a labelled equation, an
-// exercise and a citation placeholder, as a draft (visible in `npm run dev`, left out of builds
+// exercise and a pointer to citations, as a draft (visible in `npm run dev`, left out of builds
 // until you set draft: false).
 import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
