@@ -8,12 +8,14 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { render } from 'svelte/server';
+import type { Component } from 'svelte';
 import { widgets } from '../../widgets/registry.ts';
 import { applyValues, defaults } from '../../widgets/core/params.ts';
 import BetaBinomial from '../../widgets/beta-binomial/BetaBinomial.svelte';
 import SgdVariance from '../../widgets/sgd-variance/SgdVariance.svelte';
 
-const views: Record<string, unknown> = { 'beta-binomial': BetaBinomial, 'sgd-variance': SgdVariance };
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each view has its own props type
+const views: Record<string, Component<any>> = { 'beta-binomial': BetaBinomial, 'sgd-variance': SgdVariance };
 
 // The book's light-theme colours and the widgets' stylesheet, so each snapshot opens as a picture.
 const STYLE = `:root{--iw-bg:#fbfaf7;--iw-bg-raised:#fff;--iw-text:#1d1f24;--iw-text-muted:#535862;--iw-border:#dedbd2;--iw-accent:#1f5fa8;--iw-accent-2:#b4462b;--iw-accent-3:#2f7d4f;--iw-sans:system-ui,sans-serif}
@@ -54,7 +56,7 @@ describe('server-rendered widget figures', () => {
     for (const [name, values] of states) {
       it(`${w.slug} — ${name}`, async () => {
         const { values: initial } = applyValues(w.schema.params, defaults(w.schema.params), Object.entries(values));
-        const { body } = render(views[w.slug] as never, { props: { id: 'snapshot', initial } });
+        const { body } = render(views[w.slug], { props: { id: 'snapshot', initial } });
         const svg = figures(body);
         expect(svg).toContain('<svg');
         expect(svg).not.toMatch(/NaN|Infinity|undefined/);
