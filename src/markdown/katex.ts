@@ -88,3 +88,15 @@ export function renderTex(tex: string, displayMode: boolean, macros: Record<stri
     });
   }
 }
+
+/**
+ * Formulas already rendered for this file, keyed by mode and TeX: remark-katex-validate renders
+ * every formula once to check it, and rehype-katex-html reuses that HTML instead of rendering again.
+ */
+export function renderedFormulas(vfile: { data: Record<string, unknown> }): Map<string, string> {
+  return ((vfile.data.katexRendered as Map<string, string> | undefined) ??= new Map());
+}
+
+export function formulaKey(tex: string, display: boolean): string {
+  return `${display ? 'D' : 'I'}\u0000${tex}`;
+}

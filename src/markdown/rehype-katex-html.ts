@@ -16,7 +16,7 @@ import type { Element, ElementContent, Root } from 'hast';
 import { toText } from 'hast-util-to-text';
 import { SKIP, visitParents } from 'unist-util-visit-parents';
 import type { VFile } from 'vfile';
-import { katexOptions } from './katex.ts';
+import { formulaKey, katexOptions, renderedFormulas } from './katex.ts';
 import { readMacros } from './macros.ts';
 import { bookError, projectFile } from './util.ts';
 
@@ -49,6 +49,7 @@ export function rehypeKatexHtml(options: { root: string }) {
     // Macros are re-read per file (edits to content/macros.tex apply in dev); \gdef may not leak
     // between formulas, so each render gets its own copy.
     const macros = readMacros(options.root);
+    const rendered = renderedFormulas(vfile as unknown as { data: Record<string, unknown> });
     visitParents(tree, 'element', (element: Element, parents) => {
       const cls = classes(element);
       if (!cls.includes('language-math') && !cls.includes('math-inline') && !cls.includes('math-display')) return;
@@ -62,17 +63,19 @@ export function rehypeKatexHtml(options: { root: string }) {
       }
       if (!parent) return;
       const tex = toText(scope, { whitespace: 'pre' });
-      let html: string;
-      try {
-        html = katex.renderToString(tex, { ...katexOptions({ ...macros }), displayMode: display });
-      } catch (error) {
-        throw bookError({
-          code: 'math/katex',
-          message: `KaTeX cannot render this formula: ${(error as Error).message.replace(/^KaTeX parse error: /, '')}`,
-          location: { file: projectFile(vfile, options.root), line: element.position?.start.line, column: element.position?.start.column },
-          received: tex.slice(0, 120),
-          hint: 'See https://katex.org/docs/supported.html for the commands KaTeX supports.',
-        });
+      let html = rendered.get(formulaKey(tex, display));
+      if (html === undefined) {
+        try {
+          html = katex.renderToString(tex, { ...katexOptions({ ...macros }), displayMode: display });
+        } catch (error) {
+          throw bookError({
+            code: 'math/katex',
+            message: `KaTeX cannot render this formula: ${(error as Error).message.replace(/^KaTeX parse error: /, '')}`,
+            location: { file: projectFile(vfile, options.root), line: element.position?.start.line, column: element.position?.start.column },
+            received: tex.slice(0, 120),
+            hint: 'See https://katex.org/docs/supported.html for the commands KaTeX supports.',
+          });
+        }
       }
       const replacement = rawHtmlElement(display ? 'div' : 'span', display ? 'math-display' : 'math-inline', html) as unknown as ElementContent;
       const siblings = parent.children as ElementContent[];

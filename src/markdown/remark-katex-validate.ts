@@ -6,7 +6,7 @@
  */
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
-import { renderTex, type TexSource } from './katex.ts';
+import { formulaKey, renderedFormulas, renderTex, type TexSource } from './katex.ts';
 import { readMacros } from './macros.ts';
 import { projectFile, sourceText } from './util.ts';
 
@@ -20,6 +20,7 @@ export function remarkKatexValidate(options: KatexValidateOptions) {
     const file = projectFile(vfile, root);
     const text = sourceText(vfile);
     const macros = readMacros(root);
+    const rendered = renderedFormulas(vfile as unknown as { data: Record<string, unknown> });
     visit(tree, (node: any) => {
       const display = node.type === 'math' || (node.type === 'code' && node.lang === 'math');
       if (!display && node.type !== 'inlineMath') return;
@@ -35,7 +36,7 @@ export function remarkKatexValidate(options: KatexValidateOptions) {
       const value: string = node.value ?? '';
       // Labelled equations carry the TeX as written in data.texSource; their value has the
       // labels blanked (same offsets) and a \tag appended.
-      renderTex(value, display, macros, src, node.data?.texSource ?? value);
+      rendered.set(formulaKey(value, display), renderTex(value, display, macros, src, node.data?.texSource ?? value));
     });
   };
 }

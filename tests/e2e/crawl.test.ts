@@ -4,7 +4,7 @@
  * link and #anchor resolves (checked by fetching each target once).
  */
 import { describe, expect, test } from 'vitest';
-import { LinkChecker, anchors, pageIds, assertNoProblems, collectErrors, label, listPages, newContext, settle, site, useBrowser } from './support/site.ts';
+import { assertNoProblems, crawlPages, listPages, site, useBrowser } from './support/site.ts';
 
 const s = site();
 const pages = listPages(s.dir);
@@ -18,48 +18,24 @@ describe(`crawl of ${pages.length} built pages`, () => {
   });
 
   test('every page loads cleanly, has the required head and structure, and its links resolve', async () => {
-    const problems: string[] = [];
-    const links = new LinkChecker(s);
-    const context = await newContext(browser());
-    for (const p of pages) {
-      const page = await context.newPage();
-      const errors = collectErrors(page, { expect404Document: p.is404 });
-      const add = (m: string) => problems.push(`${label(p)}: ${m}`);
-      try {
-        const url = s.url + p.path;
-        const res = await settle(page, url);
-        const want = p.is404 ? 404 : 200;
-        if (res?.status() !== want) {
-          // Nothing else on this page is worth checking (and each check would only repeat this).
-          add(`document answered HTTP ${res?.status()} (expected ${want})${want === 200 ? ` — is ${p.file} missing from the build?` : ''}`);
-          errors.take();
-          await page.close();
-          continue;
-        }
-        const facts = await page.evaluate(() => {
-          const meta = document.querySelector('meta[name="description"]');
-          return {
-            h1: document.querySelectorAll('h1').length,
-            title: document.title.trim(),
-            lang: document.documentElement.getAttribute('lang')?.trim() ?? '',
-            description: meta?.getAttribute('content')?.trim() ?? null,
-            katexErrors: [...document.querySelectorAll('.katex-error')].map((e) => (e.getAttribute('title') || e.textContent || '').slice(0, 100)),
-          };
-        });
-        if (facts.h1 !== 1) add(`has ${facts.h1} <h1> elements (expected exactly 1)`);
-        if (!facts.title) add('has no (or an empty) <title>');
-        if (!facts.lang) add('has no <html lang>');
-        if (facts.description === null) add('has no <meta name="description">');
-        else if (!facts.description) add('has an empty meta description');
-        for (const k of facts.katexErrors) add(`.katex-error: ${k}`);
-        for (const l of await links.check(page.url(), await anchors(page), await pageIds(page))) add(l);
-      } catch (e) {
-        add(`could not be checked: ${(e as Error).message.split('\n')[0]}`);
-      }
-      for (const e of errors.take()) add(e);
-      await page.close();
-    }
-    await context.close();
+    const problems = await crawlPages(browser(), s, pages, '', async (page, add) => {
+      const facts = await page.evaluate(() => {
+        const meta = document.querySelector('meta[name="description"]');
+        return {
+          h1: document.querySelectorAll('h1').length,
+          title: document.title.trim(),
+          lang: document.documentElement.getAttribute('lang')?.trim() ?? '',
+          description: meta?.getAttribute('content')?.trim() ?? null,
+          katexErrors: [...document.querySelectorAll('.katex-error')].map((e) => (e.getAttribute('title') || e.textContent || '').slice(0, 100)),
+        };
+    });
+    if (facts.h1 !== 1) add(`has ${facts.h1} <h1> elements (expected exactly 1)`);
+    if (!facts.title) add('has no (or an empty) <title>');
+    if (!facts.lang) add('has no <html lang>');
+    if (facts.description === null) add('has no <meta name="description">');
+    else if (!facts.description) add('has an empty meta description');
+    for (const k of facts.katexErrors) add(`.katex-error: ${k}`);
+    });
     assertNoProblems(problems, 'Crawl');
   });
 });

@@ -1,4 +1,5 @@
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { collectErrors, newContext } from './site.ts';
 
 export const QUERY = 'posterior';
 export const EXPECTED_CHAPTER = 'chapters/estimating-probability/';
@@ -79,5 +80,16 @@ export async function searchProblems(page: Page, homeUrl: string, base: string):
   await page.waitForTimeout(300);
   const afterEsc = { value: await input.inputValue(), visible: await visibleResultCount(page) };
   if (afterEsc.visible > 0) problems.push(`Escape left ${afterEsc.visible} result link(s) visible (input value ${JSON.stringify(afterEsc.value)})`);
+  return problems;
+}
+
+/** searchProblems in a fresh context on site `homeUrl`, plus any console errors or failed requests. */
+export async function searchRun(browser: Browser, homeUrl: string, base: string): Promise<string[]> {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  const errors = collectErrors(page, { where: true });
+  const problems = await searchProblems(page, homeUrl, base);
+  problems.push(...errors.take());
+  await context.close();
   return problems;
 }

@@ -293,3 +293,45 @@ export function useBrowser(webgl: 'swiftshader' | 'none' = 'swiftshader'): () =>
     return browser;
   };
 }
+
+/**
+ * Visits `pages` of site `s` in one context: each must answer 200 (the 404 page: 404), show no
+ * console/page errors or failed requests, pass `check` (extra per-page assertions) and have every
+ * internal link and #anchor resolve. Returns the problems, each prefixed with `prefix` + the page.
+ */
+export async function crawlPages(
+  browser: Browser,
+  s: Site,
+  pages: BuiltPage[],
+  prefix = '',
+  check?: (page: Page, add: (m: string) => void) => Promise<void>,
+): Promise<string[]> {
+  const problems: string[] = [];
+  const links = new LinkChecker(s);
+  const context = await newContext(browser);
+  for (const p of pages) {
+    const page = await context.newPage();
+    const errors = collectErrors(page, { expect404Document: p.is404 });
+    const where = prefix ? `${prefix}${label(p).startsWith('/') ? '' : '/'}${label(p)}` : label(p);
+    const add = (m: string) => problems.push(`${where}: ${m}`);
+    try {
+      const res = await settle(page, s.url + p.path);
+      const want = p.is404 ? 404 : 200;
+      if (res?.status() !== want) {
+        // Nothing else on this page is worth checking (and each check would only repeat this).
+        add(`document answered HTTP ${res?.status()} (expected ${want})${want === 200 ? ` — is ${p.file} missing from the build?` : ''}`);
+        errors.take();
+        await page.close();
+        continue;
+      }
+      await check?.(page, add);
+      for (const l of await links.check(page.url(), await anchors(page), await pageIds(page))) add(l);
+    } catch (e) {
+      add(`could not be checked: ${(e as Error).message.split('\n')[0]}`);
+    }
+    for (const e of errors.take()) add(e);
+    await page.close();
+  }
+  await context.close();
+  return problems;
+}
