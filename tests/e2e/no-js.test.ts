@@ -12,6 +12,11 @@ const browser = useBrowser('swiftshader');
 
 async function measure(page: Page) {
   return page.evaluate(() => {
+    // Off-screen paragraphs skip rendering (content-visibility: auto), and innerText of skipped
+    // content depends on what happened to be laid out: render everything before counting.
+    const full = document.createElement('style');
+    full.textContent = '.prose > * { content-visibility: visible !important; }';
+    document.head.append(full);
     const main = document.querySelector('main');
     const k = document.querySelector('.katex');
     const kr = k?.getBoundingClientRect();

@@ -18,6 +18,8 @@ test(`no horizontal overflow at ${WIDTH} px on ${pages.length} pages`, async () 
     const add = (m: string) => problems.push(`${label(p)}: ${m}`);
     try {
       await settle(page, s.url + p.path);
+      // Lay out every block, including off-screen ones that content-visibility would skip (and clip).
+      await page.addStyleTag({ content: '.prose > * { content-visibility: visible !important; }' });
       const r = await page.evaluate((width) => {
         const doc = document.scrollingElement!;
         const main = document.querySelector('main');
