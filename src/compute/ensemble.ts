@@ -4,7 +4,8 @@
  * [K, fan_in, fan_out], batched matMul).
  *
  * Network (Jacot, Gabriel & Hongler 2018; = neural-tangents stax.serial of Dense(W_std =
- * sqrt(sigmaW2), b_std = sqrt(sigmaB2), parameterization='ntk') with phi between; MATH_CONTRACT):
+ * sqrt(sigmaW2), b_std = sqrt(sigmaB2), parameterization='ntk') with phi between; the convention of
+ * kernelMatrix in src/math, see src/math/README.md):
  *   z^1 = sqrt(sigmaW2 / d0) x W^1 + sqrt(sigmaB2) b^1
  *   z^l = sqrt(sigmaW2 / n) phi(z^{l-1}) W^l + sqrt(sigmaB2) b^l,   l = 2..L,   f = z^L (scalar)
  *   every entry of W^l, b^l ~ N(0, 1)

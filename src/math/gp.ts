@@ -28,7 +28,7 @@ export interface GpPosterior {
   logMarginalLikelihood: number;
   /**
    * Diagonal jitter the Cholesky factorisation needed on top of `noise` (0 almost always). It is a
-   * non-enumerable property, so the result has exactly the contract's three fields when listed.
+   * non-enumerable property, so the result has exactly its three documented fields when listed.
    */
   readonly jitter?: number;
 }

@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// A float64 reference network, written from the formula in MATH_CONTRACT, independent of tfjs.
+// A float64 reference network, written from the formula in src/math/README.md, independent of tfjs.
 
 /** erf to ~1e-12: Taylor series below 3, asymptotic erfc above. */
 function erf(x: number): number {
