@@ -9,8 +9,11 @@ import { loadBook } from './src/book/book.ts';
 import { markdownConfig, linkCheck } from './src/markdown/index.ts';
 import { remarkNumberedBlocks } from './src/book/remark-numbered-blocks.ts';
 import { remarkWidgets } from './src/markdown/remark-widgets.ts';
+import { writeIslandViews } from './widgets/island-views.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
+// The island's per-widget branches, generated from widgets/registry.ts (Astro hydrates only static imports).
+writeIslandViews();
 
 // Deploying under a sub-path (GitHub Pages project sites): IW_BASE=/course/ npm run build.
 const base = process.env.IW_BASE ?? '/';

@@ -5,7 +5,7 @@
  * elementwise ops; mean and variance over chains are reduced on the device too.
  *   g_k = theta_k - (1/M) sum_j theta_{I_kj},  I_kj uniform on 0..N-1 with replacement
  *   theta_{k+1} = theta_k - eps_k g_k + alpha (theta_k - theta_{k-1}),  theta_{-1} = theta_0
- * The exact moments of theta_k are sgdMoments in src/math (MATH_CONTRACT "SGD").
+ * The exact moments of theta_k are sgdMoments in src/math (src/math/README.md, "SGD moments").
  *
  * Sampling: the index I_kj of chain i is a counter-based hash of (seed, step k, chain i, draw j)
  * (a Weyl sequence through the murmur3 finaliser, as in SplitMix). So a run is a pure function of
@@ -19,13 +19,10 @@
 import type * as TF from '@tensorflow/tfjs-core';
 import type { Compute } from './backend.ts';
 import { mix32, toSeed } from './rng.ts';
+import { checkSgdSchedule, dataStats, epsilonSchedule, type SgdSchedule } from '../math/sgd.ts';
 
-export type SgdSchedule =
-  | { kind: 'constant'; epsilon: number }
-  /** eps_k = epsilon0 / (k + 1) */
-  | { kind: 'inverse'; epsilon0: number }
-  /** eps_k = epsilon0 / (1 + k / k0) */
-  | { kind: 'inverse-k0'; epsilon0: number; k0: number };
+// The schedule and the data statistics are pure maths (src/math/sgd.ts); re-exported for callers of this module.
+export { dataStats, epsilonSchedule, type SgdSchedule };
 
 export interface SgdChainsSpec {
   /** Number of chains K, 1..100 000. */
@@ -73,59 +70,6 @@ const MAX_DRAWS_PER_STEP = 2 ** 24;
 const TWO_32 = 4294967296;
 const GOLDEN = 0x9e3779b9;
 
-/** The learning rate eps_k of a schedule, k = 0, 1, ... (eps_0 is used for the first step). */
-export function epsilonSchedule(schedule: SgdSchedule): (k: number) => number {
-  const sc = checkSchedule(schedule);
-  switch (sc.kind) {
-    case 'constant':
-      return () => sc.epsilon;
-    case 'inverse':
-      return (k) => sc.epsilon0 / (k + 1);
-    default:
-      return (k) => sc.epsilon0 / (1 + k / sc.k0);
-  }
-}
-
-/** Mean and POPULATION variance (1/N) of the data: the dataMean and dataVar of sgdMoments. */
-export function dataStats(data: number[]): { mean: number; variance: number } {
-  const n = data.length;
-  let mean = 0;
-  for (const v of data) mean += v;
-  mean /= n;
-  let variance = 0;
-  for (const v of data) variance += (v - mean) ** 2;
-  return { mean, variance: variance / n };
-}
-
-function positive(name: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
-    throw new RangeError(`createSgdChains: ${name} must be a finite number > 0, received ${String(v)}`);
-  }
-  return v;
-}
-
-function checkSchedule(schedule: SgdSchedule): SgdSchedule {
-  if (schedule === null || typeof schedule !== 'object') {
-    throw new TypeError('createSgdChains: schedule must be an object with a kind');
-  }
-  switch (schedule.kind) {
-    case 'constant':
-      return { kind: 'constant', epsilon: positive('schedule.epsilon', schedule.epsilon) };
-    case 'inverse':
-      return { kind: 'inverse', epsilon0: positive('schedule.epsilon0', schedule.epsilon0) };
-    case 'inverse-k0':
-      return {
-        kind: 'inverse-k0',
-        epsilon0: positive('schedule.epsilon0', schedule.epsilon0),
-        k0: positive('schedule.k0', schedule.k0),
-      };
-    default:
-      throw new RangeError(
-        `createSgdChains: schedule.kind must be 'constant', 'inverse' or 'inverse-k0', received ${String((schedule as { kind: unknown }).kind)}`,
-      );
-  }
-}
-
 function checkSpec(spec: SgdChainsSpec): SgdChainsSpec & { momentum: number } {
   if (spec === null || typeof spec !== 'object') throw new TypeError('createSgdChains: spec must be an object');
   const { chains, batchSize, data, theta0 } = spec;
@@ -152,7 +96,7 @@ function checkSpec(spec: SgdChainsSpec): SgdChainsSpec & { momentum: number } {
     throw new RangeError(`createSgdChains: momentum must be in [0, 1), received ${String(momentum)}`);
   }
   toSeed(spec.seed); // throws on a bad seed
-  return { ...spec, data: [...data], schedule: checkSchedule(spec.schedule), momentum };
+  return { ...spec, data: [...data], schedule: checkSgdSchedule(spec.schedule), momentum };
 }
 
 /** The per-step key of the counter-based sampler. */

@@ -1,5 +1,5 @@
 /**
- * The float64 math core (see shared MATH_CONTRACT.md): pure, synchronous, no DOM. Every widget's
+ * The float64 math core (API reference: src/math/README.md): pure, synchronous, no DOM. Every widget's
  * exact theory curve and every static figure is computed here. Bad input throws a TypeError or
  * RangeError naming the parameter; valid input never yields NaN.
  */
@@ -11,8 +11,8 @@ export { ntkGp, ntkPrediction } from './ntk.ts';
 export type { NtkGpOptions, NtkPredictionOptions } from './ntk.ts';
 export { catapultMap, catapultPhase } from './catapult.ts';
 export type { CatapultMapOptions, CatapultPhase } from './catapult.ts';
-export { sgdMoments, sgdStationaryVariance } from './sgd.ts';
-export type { SgdMomentsOptions } from './sgd.ts';
+export { dataStats, epsilonSchedule, normalPdf, sgdMoments, sgdStationaryVariance } from './sgd.ts';
+export type { SgdMomentsOptions, SgdSchedule } from './sgd.ts';
 export { meanField } from './meanfield.ts';
 export type { MeanFieldActivation, MeanFieldPhase, MeanFieldResult } from './meanfield.ts';
 export { ExpressionError, parseExpression } from './expression.ts';

@@ -99,3 +99,63 @@ export function sgdStationaryVariance(options: {
   if (eps >= 2 * (1 + alpha)) return Infinity;
   return (eps * s2 * (1 + alpha)) / (M * (1 - alpha) * (2 * (1 + alpha) - eps));
 }
+
+/** A step-size schedule ε_k, k = 0, 1, … (ε_0 is used for the first step). */
+export type SgdSchedule =
+  | { kind: 'constant'; epsilon: number }
+  /** ε_k = ε₀ / (k + 1) */
+  | { kind: 'inverse'; epsilon0: number }
+  /** ε_k = ε₀ / (1 + k / k₀) */
+  | { kind: 'inverse-k0'; epsilon0: number; k0: number };
+
+function positive(caller: string, name: string, x: unknown): number {
+  if (typeof x !== 'number' || !Number.isFinite(x) || x <= 0) {
+    throw new RangeError(`${caller}: ${name} must be a finite number > 0, received ${String(x)}`);
+  }
+  return x;
+}
+
+/** A checked copy of a schedule; throws a RangeError/TypeError naming `caller` and the field. */
+export function checkSgdSchedule(schedule: SgdSchedule, caller = 'createSgdChains'): SgdSchedule {
+  if (schedule === null || typeof schedule !== 'object') throw new TypeError(`${caller}: schedule must be an object with a kind`);
+  switch (schedule.kind) {
+    case 'constant':
+      return { kind: 'constant', epsilon: positive(caller, 'schedule.epsilon', schedule.epsilon) };
+    case 'inverse':
+      return { kind: 'inverse', epsilon0: positive(caller, 'schedule.epsilon0', schedule.epsilon0) };
+    case 'inverse-k0':
+      return { kind: 'inverse-k0', epsilon0: positive(caller, 'schedule.epsilon0', schedule.epsilon0), k0: positive(caller, 'schedule.k0', schedule.k0) };
+    default:
+      throw new RangeError(`${caller}: schedule.kind must be 'constant', 'inverse' or 'inverse-k0', received ${String((schedule as { kind: unknown }).kind)}`);
+  }
+}
+
+/** The step size ε_k of a schedule as a function of k (the `epsilon` option of sgdMoments). */
+export function epsilonSchedule(schedule: SgdSchedule): (k: number) => number {
+  const sc = checkSgdSchedule(schedule, 'epsilonSchedule');
+  switch (sc.kind) {
+    case 'constant':
+      return () => sc.epsilon;
+    case 'inverse':
+      return (k) => sc.epsilon0 / (k + 1);
+    default:
+      return (k) => sc.epsilon0 / (1 + k / sc.k0);
+  }
+}
+
+/** Mean and POPULATION variance (1/N) of the data: the dataMean and dataVar of sgdMoments. */
+export function dataStats(data: readonly number[]): { mean: number; variance: number } {
+  const n = data.length;
+  let mean = 0;
+  for (const x of data) mean += x;
+  mean /= n;
+  let variance = 0;
+  for (const x of data) variance += (x - mean) ** 2;
+  return { mean, variance: variance / n };
+}
+
+/** The normal density N(x; mean, variance); 0 for a variance that is not positive (a point mass is drawn as a rule, not a curve). */
+export function normalPdf(x: number, mean: number, variance: number): number {
+  if (!(variance > 0)) return 0;
+  return Math.exp(-((x - mean) ** 2) / (2 * variance)) / Math.sqrt(2 * Math.PI * variance);
+}

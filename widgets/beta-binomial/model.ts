@@ -92,7 +92,7 @@ export function betaBinomial(v: BetaBinomialValues): BetaBinomialState {
 const f3 = (x: number) => x.toFixed(3);
 
 /** The live text description (aria-live): what the figure shows, in one or two sentences. */
-export function describe(s: BetaBinomialState): string {
+export function summarize(s: BetaBinomialState): string {
   const data = s.n === 0 ? 'no flips yet' : `${s.heads} head${s.heads === 1 ? '' : 's'} and ${s.tails} tail${s.tails === 1 ? '' : 's'}`;
   const parts = [
     `Prior Beta(${s.alpha}, ${s.beta}), ${data}: posterior Beta(${s.posterior.a}, ${s.posterior.b}). `,
@@ -113,4 +113,17 @@ export function countSequence(text: string): { heads: number; tails: number } {
     else if (ch === 'T' || ch === 't') tails++;
   }
   return { heads, tails };
+}
+
+/** The part of the posterior curve inside the credible interval: the shaded band (from 0 up to the density). */
+export function intervalBand(s: BetaBinomialState): { x: number[]; lo: number[]; hi: number[] } {
+  const c = s.posteriorCurve;
+  const [lo, hi] = s.interval;
+  const idx = c.x.map((_, i) => i).filter((i) => c.x[i] >= lo && c.x[i] <= hi);
+  return { x: idx.map((i) => c.x[i]), lo: idx.map(() => 0), hi: idx.map((i) => c.y[i]) };
+}
+
+/** The numbers the widget shows (window.infiniteWidth.readout; fields listed in README.md). */
+export function readout(s: BetaBinomialState): Record<string, unknown> {
+  return { alpha: s.alpha, beta: s.beta, heads: s.heads, tails: s.tails, posterior: s.posterior, mean: s.mean, sd: s.sd, map: s.map, mle: s.mle, level: s.level, interval: s.interval };
 }

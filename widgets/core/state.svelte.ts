@@ -3,7 +3,7 @@
  * two-way link with the page URL (`?<id>.<param>=…` on a chapter, `?<param>=…` on an embed page),
  * StateLink events and the Share button. Pure Svelte runes; no widget-specific code.
  */
-import { applyValues, defaults, readQuery, writeQuery, type Notice, type ParamTable, type Values, type WidgetSchema } from './params.ts';
+import { applyInput, defaults, hasOwnKeys, matchingPreset, presetValues, readState, writeQuery, type Notice, type ParamTable, type Values, type WidgetSchema } from './params.ts';
 
 import { SET_STATE_EVENT } from './events.ts';
 
@@ -21,33 +21,44 @@ export class WidgetState<T extends ParamTable> {
     this.schema = schema;
     this.id = id;
     this.embed = embed;
-    const { values, notices } = applyValues(schema.params, defaults(schema.params), Object.entries(initial ?? {}));
+    const { values, notices } = applyInput(schema, defaults(schema.params), Object.entries(initial ?? {}));
     this.values = values;
     this.notices = notices;
+  }
+
+  /** The preset whose values are exactly the current ones, if any. */
+  get activePreset(): string | undefined {
+    return matchingPreset(this.schema, this.values);
   }
 
   get prefix(): string {
     return this.embed ? '' : `${this.id}.`;
   }
 
-  /** Sets untrusted values (typed input, StateLink, presets); refused parts become notices. */
+  /**
+   * Sets untrusted values (typed input, StateLink, presets); refused parts become notices. A
+   * `preset` key starts from that preset.
+   */
   set(input: Record<string, unknown>, { persist = true } = {}): void {
-    const { values, notices } = applyValues(this.schema.params, this.values, Object.entries(input));
+    const { values, notices } = applyInput(this.schema, this.values, Object.entries(input));
     this.values = values;
     this.notices = notices;
     if (persist) this.persist();
   }
 
+  /** One control's change: sets `key` and resets the parameters its spec `clears`. */
+  setFromControl(key: string, raw: unknown): void {
+    const spec = this.schema.params[key];
+    const reset = Object.fromEntries((spec?.clears ?? []).map((k) => [k, this.schema.params[k].default]));
+    this.set({ ...reset, [key]: raw });
+  }
+
   preset(name: string): void {
-    const p = this.schema.presets[name];
-    if (!p) {
+    if (!presetValues(this.schema, name)) {
       this.notices = [{ param: 'preset', message: `There is no preset called "${name}".` }];
       return;
     }
-    const { values, notices } = applyValues(this.schema.params, defaults(this.schema.params), Object.entries(p.values));
-    this.values = values;
-    this.notices = notices;
-    this.persist();
+    this.set({ preset: name });
   }
 
   reset(): void {
@@ -59,9 +70,8 @@ export class WidgetState<T extends ParamTable> {
   /** Reads the URL once (on hydration) and listens for StateLink events on `element`. */
   connect(element: HTMLElement | undefined): () => void {
     if (typeof window === 'undefined') return () => {};
-    const hasOwn = [...new URLSearchParams(location.search).keys()].some((k) => (this.prefix ? k.startsWith(this.prefix) : !k.includes('.')));
-    if (hasOwn) {
-      const { values, notices } = readQuery(this.schema.params, location.search, this.prefix);
+    if (hasOwnKeys(location.search, this.prefix)) {
+      const { values, notices } = readState(this.schema, location.search, this.prefix);
       this.values = values;
       this.notices = notices;
     }

@@ -1,12 +1,14 @@
 /**
  * The SGD variance model of chapter 2, with no DOM: the data set θ⁽ⁱ⁾, the step schedule, the
- * exact moments (src/math sgdMoments: a linear recursion, exact with momentum too) and a run of K
- * chains on the shared compute module, recording the empirical moments step by step.
+ * exact moments (src/math sgdMoments: a linear recursion, exact with momentum too), the plot
+ * ranges, and a run of K chains on the shared compute module recording the empirical moments.
  */
-import { sgdMoments, sgdStationaryVariance } from '../../src/math/index.ts';
+import { dataStats, epsilonSchedule, normalPdf, sgdMoments, sgdStationaryVariance, type SgdSchedule } from '../../src/math/index.ts';
+import { scaleLinear } from 'd3-scale';
 import { createRng } from '../../src/compute/rng.ts';
-import { createSgdChains, dataStats, epsilonSchedule, type SgdChains, type SgdSchedule } from '../../src/compute/sgd-chains.ts';
+import { createSgdChains, type SgdChains } from '../../src/compute/sgd-chains.ts';
 import type { Compute } from '../../src/compute/index.ts';
+import type { Run } from '../core/runner.svelte.ts';
 import type { Values } from '../core/params.ts';
 import type { params } from './params.ts';
 
@@ -21,27 +23,9 @@ export function makeData(n: number, seed: number): number[] {
   return raw.map((x) => (x - mean) / sd);
 }
 
-/** Edited data from the `data` parameter: 2..200 finite numbers in [−10, 10], or null (use makeData). */
-export function parseData(text: string): number[] | null {
-  if (!text) return null;
-  const xs = text
-    .split(',')
-    .slice(0, 200)
-    .map((t) => Number(t))
-    .filter((x) => Number.isFinite(x))
-    .map((x) => Math.max(-10, Math.min(10, x)));
-  return xs.length >= 2 ? xs : null;
-}
-
-/** The data the widget runs on: the edited points if any, else the seeded draws. */
+/** The data the widget runs on: the edited points (already validated by the points parameter) if any, else the seeded draws. */
 export function dataOf(v: SgdValues): { data: number[]; edited: boolean } {
-  const edited = parseData(v.data);
-  return edited ? { data: edited, edited: true } : { data: makeData(v.n, v.seed), edited: false };
-}
-
-/** Serialises data for the URL, three decimals each. */
-export function serializeData(data: number[]): string {
-  return data.map((x) => String(Math.round(x * 1000) / 1000)).join(',');
+  return v.data.length > 0 ? { data: v.data.map((p) => p[0]), edited: true } : { data: makeData(v.n, v.seed), edited: false };
 }
 
 export function scheduleOf(v: SgdValues): SgdSchedule {
@@ -60,6 +44,8 @@ export interface Theory {
   dataVar: number;
   /** Stationary variance for a constant step (ε/(2−ε)·σ²/M without momentum); null for decaying steps, Infinity when unstable. */
   stationary: number | null;
+  /** The limit of E θ_k² (stationary variance + μ²), when there is a finite positive one. */
+  secondLimit: number | null;
   /** Whether the mean diverges (constant step outside the stable range). */
   unstable: boolean;
 }
@@ -71,42 +57,66 @@ export function theory(v: SgdValues, data: number[]): Theory {
   const stationary = v.schedule === 'constant' ? sgdStationaryVariance({ epsilon: v.eps, batchSize: v.batch, dataVar: s2, momentum: v.momentum }) : null;
   const second = t.mean.map((m, k) => t.variance[k] + m * m);
   const unstable = !second.every(Number.isFinite) || (stationary !== null && !Number.isFinite(stationary));
-  return { mean: t.mean, variance: t.variance, second, dataMean: mu, dataVar: s2, stationary, unstable };
+  const secondLimit = stationary !== null && Number.isFinite(stationary) && stationary > 0 ? stationary + mu * mu : null;
+  return { mean: t.mean, variance: t.variance, second, dataMean: mu, dataVar: s2, stationary, secondLimit, unstable };
 }
 
-/** Normal density, for the histogram overlay. */
-export function gaussianPdf(x: number, mean: number, variance: number): number {
-  if (!(variance > 0)) return 0;
-  return Math.exp(-((x - mean) ** 2) / (2 * variance)) / Math.sqrt(2 * Math.PI * variance);
-}
-
-export interface Record {
+/** One recorded step of the empirical moments over the chains. */
+export interface MomentRecord {
   k: number;
   mean: number;
   variance: number;
 }
 
-/** A run: the chains on the device plus the history of their empirical moments. */
-export interface SgdRun {
-  chains: SgdChains;
-  history: Record[];
-  /** Takes up to n steps (never past the horizon), reading the moments after each (blocking). */
-  advance(n: number): number;
-  /**
-   * Takes up to n steps, then reads the moments and the first `max` chain values back in one
-   * non-blocking transfer (one per frame: each read-back stalls a GPU) and records the moments.
-   */
-  stepAndSnapshot(n: number, max: number): Promise<Snapshot>;
-  /**
-   * Steps to `k` without reading back (after a lost WebGL context: the seed makes the replay
-   * land on the same chains), keeping the moments already recorded up to k.
-   */
-  fastForward(k: number, recorded: Record[]): void;
-  /** The current state without stepping or recording. */
-  snapshot(max: number): Promise<Snapshot>;
-  done(): boolean;
+// ---- plot ranges (pure, so the server-rendered figure and the live one agree) ----
+
+/** θ range of the main plot and the histogram: θ₀, 0 and the exact mean ± 2.6 sd, within ±25, rounded out to ticks. */
+export function thetaDomain(v: SgdValues, t: Theory): [number, number] {
+  let lo = Math.min(v.theta0, 0);
+  let hi = Math.max(v.theta0, 0);
+  for (let k = 0; k < t.mean.length; k++) {
+    const s = Math.sqrt(t.variance[k]);
+    if (Number.isFinite(s) && Number.isFinite(t.mean[k])) {
+      lo = Math.min(lo, t.mean[k] - 2.6 * s);
+      hi = Math.max(hi, t.mean[k] + 2.6 * s);
+    }
+  }
+  return scaleLinear().domain([Math.max(lo, -25), Math.min(hi, 25)]).nice().domain() as [number, number];
 }
 
+/** x range of the data strip: [−4, 4], widened to hold every point. */
+export function stripDomain(data: readonly number[]): [number, number] {
+  return [Math.min(-4, ...data), Math.max(4, ...data)];
+}
+
+/** Top of the histogram's density axis: the tallest bar or Gaussian peak, +10 %, within [0.05, 50]. */
+export function densityTop(bars: readonly { y: number }[], gauss: { y: number[] } | null): number {
+  const peak = Math.max(0.05, ...bars.map((b) => b.y), ...(gauss?.y.filter(Number.isFinite) ?? []));
+  return Math.min(peak * 1.1, 50);
+}
+
+/** Range of the log-scale E θ² plot: the theory, its limit and what the chains reached, padded by 1.5×. */
+export function secondDomain(t: Theory, history: readonly MomentRecord[]): [number, number] {
+  const vals = t.second.filter((x) => Number.isFinite(x) && x > 0);
+  if (t.secondLimit !== null) vals.push(t.secondLimit);
+  for (const r of history) if (r.k > 0) vals.push(Math.max(r.variance + r.mean * r.mean, 1e-12));
+  const lo = Math.max(Math.min(...vals, 1) / 1.5, 1e-8);
+  const hi = Math.min(Math.max(...vals, lo) * 1.5, 1e12);
+  return [lo, Math.max(hi, lo * 10)];
+}
+
+/** The exact Gaussian of θ_k over `domain` (121 points), or null when θ_k is a point mass. */
+export function gaussianAt(t: Theory, k: number, domain: readonly [number, number]): { x: number[]; y: number[] } | null {
+  const i = Math.max(0, Math.min(k, t.mean.length - 1));
+  if (!(t.variance[i] > 1e-12)) return null;
+  const [lo, hi] = domain;
+  const x = Array.from({ length: 121 }, (_, j) => lo + ((hi - lo) * j) / 120);
+  return { x, y: x.map((z) => normalPdf(z, t.mean[i], t.variance[i])) };
+}
+
+// ---- the run on the compute module ----
+
+/** What one read-back brings: the moments and the first `sample` chain values at step k. */
 export interface Snapshot {
   k: number;
   mean: number;
@@ -114,13 +124,47 @@ export interface Snapshot {
   values: Float32Array;
 }
 
-export async function startRun(compute: Compute, v: SgdValues, data: number[]): Promise<SgdRun> {
+/** A run: the chains on the device plus the history of their empirical moments. */
+export interface SgdRun extends Run<Snapshot> {
+  chains: SgdChains;
+  history: MomentRecord[];
+  /** Takes up to n steps, reading the moments after each (blocking; for tests and tools). */
+  advanceSync(n: number): number;
+  /** The full paths of the first `count` chains (replayed in JS from the seed). */
+  paths(count: number): Float32Array[];
+}
+
+export interface RunOptions {
+  /** Chain values read back per snapshot (5000). */
+  sample?: number;
+  /** A run a lost context took away: replay to its step and keep its records. */
+  resume?: SgdRun | null;
+}
+
+export async function startRun(compute: Compute, v: SgdValues, data: number[], options: RunOptions = {}): Promise<SgdRun> {
+  const sample = options.sample ?? 5000;
   const chains = createSgdChains(compute, { chains: v.chains, data, batchSize: v.batch, schedule: scheduleOf(v), momentum: v.momentum, theta0: v.theta0, seed: `sgd-chains:${v.seed}` });
-  const history: Record[] = [{ k: 0, mean: v.theta0, variance: 0 }];
+  const history: MomentRecord[] = [{ k: 0, mean: v.theta0, variance: 0 }];
+  const resume = options.resume;
+  if (resume && resume.k > 0) {
+    // The seed makes the replay land on the same chains (up to float rounding).
+    chains.step(Math.min(resume.k, v.steps));
+    history.splice(0, history.length, ...resume.history.filter((r) => r.k <= chains.k));
+  }
+  const record = (snap: Snapshot) => {
+    // Read-backs may overlap; keep the history ordered by step, one record per step.
+    let i = history.length;
+    while (i > 0 && history[i - 1].k > snap.k) i--;
+    if (history[i - 1]?.k !== snap.k) history.splice(i, 0, { k: snap.k, mean: snap.mean, variance: snap.variance });
+  };
   return {
     chains,
     history,
-    advance(n: number): number {
+    get k() {
+      return chains.k;
+    },
+    done: () => chains.k >= v.steps,
+    advanceSync(n: number): number {
       let taken = 0;
       while (taken < n && chains.k < v.steps) {
         chains.step(1);
@@ -130,34 +174,23 @@ export async function startRun(compute: Compute, v: SgdValues, data: number[]): 
       }
       return taken;
     },
-    async stepAndSnapshot(n: number, max: number): Promise<Snapshot> {
-      let taken = 0;
-      while (taken < n && chains.k < v.steps) {
-        chains.step(1);
-        taken++;
-      }
-      const snap = await chains.snapshotAsync(max);
-      if (taken > 0) {
-        // Read-backs may overlap; keep the history ordered by step.
-        let i = history.length;
-        while (i > 0 && history[i - 1].k > snap.k) i--;
-        history.splice(i, 0, { k: snap.k, mean: snap.mean, variance: snap.variance });
-      }
+    async advance(n: number): Promise<Snapshot> {
+      const taken = Math.max(0, Math.min(n, v.steps - chains.k));
+      if (taken > 0) chains.step(taken);
+      const snap = await chains.snapshotAsync(sample);
+      if (taken > 0) record(snap);
       return snap;
     },
-    fastForward(k: number, recorded: Record[]): void {
-      chains.step(Math.max(0, Math.min(k, v.steps) - chains.k));
-      history.splice(0, history.length, ...recorded.filter((r) => r.k <= chains.k));
-    },
-    snapshot: (max: number) => chains.snapshotAsync(max),
-    done: () => chains.k >= v.steps,
+    read: () => chains.snapshotAsync(sample),
+    paths: (count: number) => chains.paths(Array.from({ length: Math.min(count, v.chains) }, (_, i) => i)),
+    dispose: () => chains.dispose(),
   };
 }
 
 const fmt = (x: number) => (Math.abs(x) < 1e-9 ? '0' : Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(2) : x.toFixed(4));
 
 /** The live text summary: "after k steps: empirical variance X, theory Y". */
-export function describe(v: SgdValues, t: Theory, last: Record | undefined, edited = false): string {
+export function summarize(v: SgdValues, t: Theory, last: MomentRecord | undefined, edited = false): string {
   const k = last?.k ?? 0;
   const parts = [`After ${k} step${k === 1 ? '' : 's'} of ${v.chains} chains:`];
   if (edited) parts.unshift(`Edited data: mean ${fmt(t.dataMean)}, variance ${fmt(t.dataVar)}.`);
@@ -167,4 +200,20 @@ export function describe(v: SgdValues, t: Theory, last: Record | undefined, edit
   else if (t.stationary !== null) parts.push(`Stationary variance ${fmt(t.stationary)}${v.momentum > 0 ? ' (with momentum)' : ` = ε/(2−ε)·σ²/M`}.`);
   else parts.push('The step decays, so the variance goes to 0.');
   return parts.join(' ');
+}
+
+/** The numbers the widget shows (window.infiniteWidth.readout; fields listed in README.md). */
+export function readout(v: SgdValues, t: Theory, last: MomentRecord | undefined, backend: string): Record<string, unknown> {
+  const k = last?.k ?? 0;
+  return {
+    k,
+    chains: v.chains,
+    empirical: last && k > 0 ? { mean: last.mean, variance: last.variance } : null,
+    theory: { mean: t.mean[k], variance: t.variance[k], second: t.second[k] },
+    stationaryVariance: t.stationary,
+    secondLimit: t.secondLimit,
+    unstable: t.unstable,
+    data: { mean: t.dataMean, variance: t.dataVar },
+    backend: backend || null,
+  };
 }

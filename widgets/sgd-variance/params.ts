@@ -2,9 +2,10 @@
 import type { WidgetSchema } from '../core/params.ts';
 
 export const params = {
-  eps: { type: 'number', label: 'Step size ε (or ε₀)', min: 0.001, max: 1.99, step: 0.001, default: 0.5, description: 'Constant step, or the initial step of a decaying schedule.' },
+  eps: { type: 'number', group: 'Steps', label: 'Step size ε (or ε₀)', min: 0.001, max: 1.99, step: 0.001, default: 0.5, description: 'Constant step, or the initial step of a decaying schedule.' },
   schedule: {
     type: 'select',
+    group: 'Steps',
     label: 'Step schedule',
     options: [
       { value: 'constant', label: 'constant ε' },
@@ -14,22 +15,26 @@ export const params = {
     default: 'constant',
     description: 'How the step size changes with the step number k.',
   },
-  k0: { type: 'number', label: 'Decay scale k₀', min: 1, max: 1000, step: 1, integer: true, default: 20, description: 'Steps before ε₀ / (1 + k / k₀) has halved.' },
-  batch: { type: 'number', label: 'Minibatch size M', min: 1, max: 64, step: 1, integer: true, default: 1, description: 'Examples per step, drawn with replacement.' },
-  momentum: { type: 'number', label: 'Momentum α', min: 0, max: 0.99, step: 0.01, default: 0, description: 'Heavy-ball momentum; 0 is plain SGD.' },
-  theta0: { type: 'number', label: 'Start θ₀', min: -10, max: 10, step: 0.1, default: 3, description: 'Where every chain starts.' },
-  n: { type: 'number', label: 'Data points N', min: 2, max: 200, step: 1, integer: true, default: 20, description: 'Size of the data set θ⁽ⁱ⁾ (standardised to mean 0, variance 1 when resampled).' },
-  chains: { type: 'number', label: 'Chains K', min: 100, max: 100000, step: 100, integer: true, scale: 'log', default: 2000, description: 'Independent SGD runs simulated together.' },
-  steps: { type: 'number', label: 'Horizon', min: 10, max: 1000, step: 1, integer: true, default: 100, description: 'Steps shown on the time axis; the run stops there.' },
+  k0: { type: 'number', group: 'Steps', visibleWhen: { schedule: 'inverse-k0' }, label: 'Decay scale k₀', min: 1, max: 1000, step: 1, integer: true, default: 20, description: 'Steps before ε₀ / (1 + k / k₀) has halved.' },
+  batch: { type: 'number', group: 'Steps', label: 'Minibatch size M', min: 1, max: 64, step: 1, integer: true, default: 1, description: 'Examples per step, drawn with replacement.' },
+  momentum: { type: 'number', group: 'Steps', label: 'Momentum α', min: 0, max: 0.99, step: 0.01, default: 0, description: 'Heavy-ball momentum; 0 is plain SGD.' },
+  theta0: { type: 'number', group: 'Simulation', label: 'Start θ₀', min: -10, max: 10, step: 0.1, default: 3, description: 'Where every chain starts.' },
+  n: { type: 'number', group: 'Data', clears: ['data'], label: 'Data points N', min: 2, max: 200, step: 1, integer: true, default: 20, description: 'Size of the data set θ⁽ⁱ⁾ (standardised to mean 0, variance 1 when resampled).' },
+  chains: { type: 'number', group: 'Simulation', label: 'Chains K', min: 100, max: 100000, step: 100, integer: true, scale: 'log', default: 2000, description: 'Independent SGD runs simulated together.' },
+  steps: { type: 'number', group: 'Simulation', label: 'Horizon', min: 10, max: 1000, step: 1, integer: true, default: 100, description: 'Steps shown on the time axis; the run stops there.' },
   data: {
-    type: 'string',
+    type: 'points',
+    group: 'Data',
     label: 'Data (edited)',
-    default: '',
-    maxLength: 2400,
-    allowed: '0-9.,eE+\\-',
-    description: 'The data points as comma-separated numbers, when the reader has dragged them; empty means N seeded standard-normal draws, standardised.',
+    dims: 1,
+    x: [-10, 10],
+    minCount: 2,
+    maxCount: 200,
+    decimals: 3,
+    default: [],
+    description: 'The data points θ⁽ⁱ⁾ as comma-separated numbers in [−10, 10], when the reader has edited them; empty means N seeded standard-normal draws, standardised.',
   },
-  seed: { type: 'number', label: 'Seed', min: 0, max: 2147483647, step: 1, integer: true, default: 1, description: 'Seeds the data and every minibatch draw: a link reproduces the figure exactly.' },
+  seed: { type: 'number', group: 'Simulation', label: 'Seed', min: 0, max: 2147483647, step: 1, integer: true, default: 1, description: 'Seeds the data and every minibatch draw: a link reproduces the figure exactly.' },
 } as const satisfies WidgetSchema['params'];
 
 export const presets = {

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { betaBinomial, countSequence, describe as describeState } from '../../../widgets/beta-binomial/model.ts';
+import { betaBinomial, countSequence, summarize as describeState } from '../../../widgets/beta-binomial/model.ts';
 import { defaults } from '../../../widgets/core/params.ts';
 import { params, presets } from '../../../widgets/beta-binomial/params.ts';
 
