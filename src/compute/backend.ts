@@ -162,7 +162,11 @@ async function create(order: BackendName[], flags: Flags | undefined): Promise<C
   current = compute;
   // The debug readout: `infiniteWidth.compute.liveTensors()` in the console (and in e2e tests,
   // which also force a context loss through it).
-  if (typeof window !== 'undefined') (window as unknown as { infiniteWidth?: unknown }).infiniteWidth = { compute, liveTensors: compute.liveTensors };
+  // The page-wide object is shared with the widgets' readouts (widgets/core/readout.ts): add, never replace.
+  if (typeof window !== 'undefined') {
+    const w = window as unknown as { infiniteWidth?: Record<string, unknown> };
+    w.infiniteWidth = Object.assign(w.infiniteWidth ?? {}, { compute, liveTensors: compute.liveTensors });
+  }
   return compute;
 }
 

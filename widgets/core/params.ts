@@ -143,11 +143,10 @@ export function decimalsOf(x: number): number {
 
 /** The nearest value min + k·step inside [min, max], written tidily (no 0.1 + 0.2 tails). */
 export function roundToStep(x: number, spec: Pick<NumberParam, 'min' | 'max' | 'step'>): number {
-  const n = Math.round((x - spec.min) / spec.step);
+  const top = Math.floor((spec.max - spec.min) / spec.step + 1e-9);
+  const n = Math.max(0, Math.min(top, Math.round((x - spec.min) / spec.step)));
   const decimals = Math.max(decimalsOf(spec.step), decimalsOf(spec.min));
-  let v = Number((spec.min + n * spec.step).toFixed(decimals));
-  if (v > spec.max) v = Number((spec.min + (n - 1) * spec.step).toFixed(decimals));
-  return Math.max(spec.min, v);
+  return Number((spec.min + n * spec.step).toFixed(decimals));
 }
 
 /** Whether two values of one parameter are equal (points compare coordinate by coordinate). */
@@ -191,6 +190,7 @@ function coercePoints(name: string, spec: PointsParam, raw: unknown): { value: P
       return;
     }
     const p: number[] = [];
+    let outside = false;
     for (let d = 0; d < spec.dims; d++) {
       const c = coords[d];
       const x = typeof c === 'number' ? c : typeof c === 'string' && NUMBER.test(c.trim()) ? Number(c.trim()) : Number.NaN;
@@ -200,9 +200,10 @@ function coercePoints(name: string, spec: PointsParam, raw: unknown): { value: P
       }
       const [lo, hi] = ranges[d];
       const v = Math.min(hi, Math.max(lo, x));
-      if (v !== x) clamped.push(`entry ${i + 1} (${describeRaw(x)})`);
+      if (v !== x) outside = true;
       p.push(Number(v.toFixed(decimals)));
     }
+    if (outside) clamped.push(`entry ${i + 1} (${describeRaw(coords.join(','))})`);
     points.push(p);
   });
   const why: string[] = [];
