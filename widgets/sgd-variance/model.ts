@@ -203,7 +203,7 @@ export function summarize(v: SgdValues, t: Theory, last: MomentRecord | undefine
 }
 
 /** The numbers the widget shows (window.infiniteWidth.readout; fields listed in README.md). */
-export function readout(v: SgdValues, t: Theory, last: MomentRecord | undefined, backend: string): Record<string, unknown> {
+export function readout(v: SgdValues, t: Theory, data: readonly number[], last: MomentRecord | undefined, backend: string): Record<string, unknown> {
   const k = last?.k ?? 0;
   return {
     k,
@@ -213,7 +213,7 @@ export function readout(v: SgdValues, t: Theory, last: MomentRecord | undefined,
     stationaryVariance: t.stationary,
     secondLimit: t.secondLimit,
     unstable: t.unstable,
-    data: { mean: t.dataMean, variance: t.dataVar },
+    data: { mean: t.dataMean, variance: t.dataVar, n: data.length, edited: v.data.length > 0 },
     backend: backend || null,
   };
 }
