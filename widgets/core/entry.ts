@@ -29,5 +29,5 @@ export function defineWidget<T extends ParamTable>(entry: WidgetEntry<T>): Widge
   if (!entry.title.trim()) throw new Error(`${where}: widget "${entry.name}" needs a title`);
   const problems = checkSchema(entry.name, entry.schema);
   if (problems.length) throw new Error(`${where}: ${problems.join('; ')}`);
-  return entry as unknown as WidgetEntry;
+  return entry;
 }
