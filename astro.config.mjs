@@ -7,7 +7,8 @@ import { unified } from '@astrojs/markdown-remark';
 import { fileURLToPath } from 'node:url';
 import { loadBook } from './src/book/book.ts';
 import { markdownConfig, linkCheck } from './src/markdown/index.ts';
-import { remarkNumberedBlocks } from './src/book/remark-numbered-blocks.ts';
+import { buildWarnings } from './src/errors/warnings.ts';
+import { remarkNumberedBlocks } from './src/markdown/remark-numbered-blocks.ts';
 import { remarkWidgets } from './src/markdown/remark-widgets.ts';
 import { writeIslandViews } from './widgets/island-views.ts';
 
@@ -42,7 +43,7 @@ export default defineConfig({
       rehypePlugins: /** @type {any[]} */ (md.rehypePlugins),
     }),
   },
-  integrations: [mdx({ optimize: true }), svelte(), sitemap(), linkCheck()],
+  integrations: [mdx({ optimize: true }), svelte(), sitemap(), linkCheck(), buildWarnings()],
   vite: {
     // The project root, for build-time code that reads content/ (bundled chunks lose their path).
     define: { 'import.meta.env.IW_ROOT': JSON.stringify(root) },

@@ -19,6 +19,9 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { fromHtml } from 'hast-util-from-html';
 import { visit } from 'unist-util-visit';
+// TypeScript modules, run as they are (Node >= 22.18 strips their types).
+import { normalizeBase } from '../src/book/base-path.ts';
+import { warn, warningSummary } from '../src/errors/warnings.ts';
 
 /** The limit for text-only chapters: 10 KB of JavaScript, gzip. */
 export const TEXT_CHAPTER_JS_LIMIT = 10 * 1024;
@@ -90,9 +93,7 @@ export function pagePath(rel) {
  */
 export function analyzeSite(dir, opts = {}) {
   const root = resolve(dir);
-  let base = opts.base ?? '/';
-  if (!base.startsWith('/')) base = '/' + base;
-  if (!base.endsWith('/')) base += '/';
+  const base = normalizeBase(opts.base);
   /** @type {Map<string, { text: string, bytes: Bytes, imports: { static: string[], dynamic: string[] } } | null>} */
   const cache = new Map();
   const ORIGIN = 'http://budget.invalid';
@@ -282,6 +283,23 @@ export function budgetFailures(analysis, limit = TEXT_CHAPTER_JS_LIMIT) {
     .map((p) => ({ page: p.page, jsGzip: p.js.gzip, limit, message: `${p.page} is a text-only chapter but ships ${kb(p.js.gzip)} of JavaScript gzip (limit ${kb(limit)}; ${p.js.gzip} > ${limit} bytes)` }));
 }
 
+/**
+ * Reports every file a page refers to that is not in the build folder, as `budget/missing-file`
+ * warnings (printed once each; its size is not counted). Returns how many there were.
+ * @param {ReturnType<typeof analyzeSite>} analysis
+ * @param {string} dir the build folder as the user named it (for the message)
+ */
+export function warnMissing(analysis, dir) {
+  let n = 0;
+  for (const p of analysis.pages) {
+    for (const reference of p.missing) {
+      warn('budget/missing-file', { reference, dir }, { file: join(dir, p.file).split(sep).join('/') });
+      n++;
+    }
+  }
+  return n;
+}
+
 /** @param {number} n */
 export function kb(n) {
   return n < 1024 ? `${n} B` : `${(n / 1024).toFixed(1)} KB`;
@@ -316,13 +334,13 @@ if (isMain) {
   }
   const a = analyzeSite(dir, { base });
   const failures = budgetFailures(a);
+  // Warnings go to stderr, so that --json output stays parseable.
+  if (warnMissing(a, dir) > 0) console.warn(`${warningSummary()}\n`);
   if (json) {
     console.log(JSON.stringify({ ...a, limit: { textOnlyChapterJsGzip: TEXT_CHAPTER_JS_LIMIT }, failures }, null, 2));
   } else {
     console.log(`JavaScript and CSS per page in ${dir}/ (gzip level 9; "lazy" = loaded on demand through import())\n`);
     console.log(formatTable(a));
-    const missing = a.pages.flatMap((p) => p.missing.map((m) => `${p.page}: ${m}`));
-    if (missing.length) console.log(`\n⚠ referenced but not found in ${dir}/:\n  ${[...new Set(missing)].join('\n  ')}`);
     console.log('');
     if (failures.length) for (const f of failures) console.error(`✗ ${f.message}`);
     else console.log(`✓ every text-only chapter ships at most ${kb(TEXT_CHAPTER_JS_LIMIT)} of JavaScript (gzip)`);

@@ -15,6 +15,7 @@ import { gzipSync } from 'node:zlib';
 import { realpath, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { normalizeBase } from '../src/book/base-path.ts';
 
 /** Content types by extension (lower case, with dot). Anything else is application/octet-stream. */
 export const CONTENT_TYPES = {
@@ -58,13 +59,8 @@ export function contentType(file) {
   return CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
 }
 
-/** `course` → `/course/`, `` → `/`. */
-export function normalizeBase(base = '/') {
-  let b = String(base).trim();
-  if (!b.startsWith('/')) b = '/' + b;
-  if (!b.endsWith('/')) b += '/';
-  return b.replace(/\/{2,}/g, '/');
-}
+/** `course` → `/course/`, `` → `/` (the one copy in src/book/base-path.ts; Node strips its types). */
+export { normalizeBase };
 
 /**
  * Maps a request path to a file inside `root`, or says why not.

@@ -7,7 +7,8 @@
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { BookError } from '../errors/index.ts';
+import { bookError, closest } from '../errors/index.ts';
+import { warn } from '../errors/warnings.ts';
 import { chapterSchema } from './schema.ts';
 
 export interface PartInfo {
@@ -49,6 +50,8 @@ export interface BookInfo {
   chapters: ChapterInfo[];
 }
 
+const BOOK_FILE = 'content/book.yaml';
+
 export const CHAPTER_FILE = /^(\d+)-([a-z0-9]+(?:-[a-z0-9]+)*)\.mdx?$/;
 
 /** `01-estimating-probability.mdx` → `estimating-probability`. */
@@ -71,24 +74,24 @@ function frontmatter(text: string): { data: Record<string, unknown>; body: numbe
 export function readBookConfig(root: string): Omit<BookInfo, 'chapters'> {
   const file = join(root, 'content', 'book.yaml');
   if (!existsSync(file)) {
-    throw new BookError({ code: 'book/missing-config', message: 'content/book.yaml is missing.', location: { file: 'content/book.yaml' }, hint: 'Create it with a title and a list of parts.' });
+    throw bookError('book/missing-config', {}, { file: BOOK_FILE });
   }
   let raw: any;
   try {
     raw = parseYaml(readFileSync(file, 'utf8'));
   } catch (e: any) {
     const line = e?.linePos?.[0]?.line;
-    throw new BookError({ code: 'book/bad-yaml', message: `content/book.yaml is not valid YAML: ${e?.message ?? e}`, location: { file: 'content/book.yaml', line } });
+    throw bookError('book/bad-yaml', { reason: String(e?.message ?? e) }, { file: BOOK_FILE, line });
   }
   if (!raw || typeof raw.title !== 'string' || !Array.isArray(raw.parts) || raw.parts.length === 0) {
-    throw new BookError({ code: 'book/bad-config', message: 'content/book.yaml needs a `title` (string) and a non-empty `parts` list.', location: { file: 'content/book.yaml' }, expected: '{ title: string, parts: [{ id, title }] }', received: JSON.stringify(raw)?.slice(0, 200) });
+    throw bookError('book/bad-config', { config: raw }, { file: BOOK_FILE });
   }
   const seen = new Set<string>();
   const parts: PartInfo[] = raw.parts.map((p: any, i: number) => {
     if (!p || typeof p.id !== 'string' || typeof p.title !== 'string') {
-      throw new BookError({ code: 'book/bad-part', message: `Part ${i + 1} in content/book.yaml needs an \`id\` and a \`title\`.`, location: { file: 'content/book.yaml' }, received: JSON.stringify(p) });
+      throw bookError('book/bad-part', { n: i + 1, part: p }, { file: BOOK_FILE });
     }
-    if (seen.has(p.id)) throw new BookError({ code: 'book/duplicate-part', message: `Part id "${p.id}" appears twice in content/book.yaml.`, location: { file: 'content/book.yaml' } });
+    if (seen.has(p.id)) throw bookError('book/duplicate-part', { id: p.id }, { file: BOOK_FILE });
     seen.add(p.id);
     return { id: p.id, title: p.title, summary: p.summary, number: i + 1 };
   });
@@ -119,10 +122,10 @@ export function loadBook(root: string, chaptersDir = join(root, 'content', 'chap
     const file = relative(root, join(chaptersDir, name)).split('\\').join('/');
     const slug = slugFromFile(name);
     if (!slug) {
-      throw new BookError({ code: 'book/bad-chapter-file-name', message: `Chapter file name "${name}" does not follow NN-slug.mdx.`, location: { file }, expected: 'two digits, a dash, then lowercase words joined by dashes, e.g. 03-gaussian-processes.mdx', received: name });
+      throw bookError('book/bad-chapter-file-name', { name }, { file });
     }
     if (slugs.has(slug)) {
-      throw new BookError({ code: 'book/duplicate-slug', message: `Two chapters share the slug "${slug}": ${slugs.get(slug)} and ${file}.`, location: { file }, hint: 'Rename one of the files.' });
+      throw bookError('book/duplicate-slug', { slug, first: slugs.get(slug)!, second: file }, { file });
     }
     slugs.set(slug, file);
     const text = readFileSync(join(chaptersDir, name), 'utf8');
@@ -131,26 +134,19 @@ export function loadBook(root: string, chaptersDir = join(root, 'content', 'chap
       data = frontmatter(text).data;
     } catch (e: any) {
       const line = (e?.linePos?.[0]?.line ?? 0) + 1;
-      throw new BookError({ code: 'frontmatter/bad-yaml', message: `The frontmatter is not valid YAML: ${String(e?.message ?? e).split('\n')[0]}`, location: { file, line } });
+      throw bookError('frontmatter/bad-yaml', { reason: String(e?.message ?? e) }, { file, line });
     }
     const parsed = chapterSchema.safeParse(data);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const field = issue.path.map(String).join('.') || '(frontmatter)';
       const top = String(issue.path[0] ?? '');
-      const received = top && top in data ? JSON.stringify(data[top]) : 'nothing';
-      throw new BookError({
-        code: 'frontmatter/schema',
-        message: `Frontmatter field \`${field}\` is invalid: ${issue.message}.`,
-        location: { file, line: top ? lineOf(text, new RegExp(`^${top}:`, 'm')) ?? 1 : 1 },
-        expected: FIELD_HINTS[top] ?? 'see the frontmatter table in CONTRIBUTING.md',
-        received,
-        hint: 'Fix the frontmatter at the top of the chapter; CONTRIBUTING.md lists every field.',
-      });
+      const given = Boolean(top) && top in data;
+      throw bookError('frontmatter/schema', { field, key: top, issue: issue.message, given, value: given ? data[top] : undefined }, { file, line: top ? lineOf(text, new RegExp(`^${top}:`, 'm')) ?? 1 : 1 });
     }
     const fm = parsed.data;
     if (!partIndex.has(fm.part)) {
-      throw new BookError({ code: 'frontmatter/unknown-part', message: `Chapter names part "${fm.part}", which content/book.yaml does not list.`, location: { file, line: lineOf(text, /^part:/m) }, expected: [...partIndex.keys()].join(' | '), received: fm.part, hint: 'Use one of the part ids from content/book.yaml, or add the part there.' });
+      throw bookError('frontmatter/unknown-part', { part: fm.part, parts: [...partIndex.keys()] }, { file, line: lineOf(text, /^part:/m) });
     }
     const part = fm.part;
     const order = fm.order;
@@ -161,21 +157,21 @@ export function loadBook(root: string, chaptersDir = join(root, 'content', 'chap
     .filter((c) => !c.draft)
     .sort((a, b) => partIndex.get(a.part)!.number - partIndex.get(b.part)!.number || a.order - b.order || a.slug.localeCompare(b.slug));
   published.forEach((c, i) => (c.number = i + 1));
+  const bySlug = new Map(raw.map((c) => [c.slug, c]));
   for (const c of raw) {
+    const text = texts.get(c.file) ?? '';
     c.prerequisites.forEach((p, i) => {
-      if (!slugs.has(p)) {
-        const text = texts.get(c.file) ?? '';
-        const known = [...slugs.keys()];
-        throw new BookError({
-          code: 'frontmatter/unknown-prerequisite',
-          message: `Prerequisite "${p}" is not a chapter of this book.`,
-          location: { file: c.file, line: lineOf(text, new RegExp(`^\\s*-\\s*['"]?${p}['"]?\\s*$|prerequisites:.*\\b${p}\\b`, 'm')) ?? lineOf(text, /^prerequisites:/m) },
-          expected: `a chapter slug (file name without NN- and .mdx): ${known.join(', ') || 'none yet'}`,
-          received: p,
-          hint: closest(p, known) ? `Did you mean "${closest(p, known)}"?` : 'Prerequisites name chapters by slug.',
-        });
+      const line = lineOf(text, new RegExp(`^\\s*-\\s*['"]?${p}['"]?\\s*$|prerequisites:.*\\b${p}\\b`, 'm')) ?? lineOf(text, /^prerequisites:/m);
+      const target = bySlug.get(p);
+      if (!target) {
+        const slugList = [...slugs.keys()];
+        throw bookError('frontmatter/unknown-prerequisite', { kind: 'unknown', prerequisite: p, slugs: slugList, suggestion: closest(p, slugList) }, { file: c.file, line });
       }
-      if (p === c.slug) throw new BookError({ code: 'frontmatter/unknown-prerequisite', message: `Chapter lists itself as a prerequisite (item ${i + 1}).`, location: { file: c.file, line: lineOf(texts.get(c.file) ?? '', /^prerequisites:/m) } });
+      if (p === c.slug) throw bookError('frontmatter/unknown-prerequisite', { kind: 'self', n: i + 1 }, { file: c.file, line: lineOf(text, /^prerequisites:/m) });
+      // Drafts are not numbered and not built: the "Read first" list of a published chapter skips them.
+      if (c.draft) return;
+      if (target.draft) warn('frontmatter/draft-prerequisite', { prerequisite: p, file: target.file }, { file: c.file, line });
+      else if (target.number > c.number) warn('frontmatter/later-prerequisite', { prerequisite: p, number: target.number, chapter: c.number }, { file: c.file, line });
     });
   }
   return { ...config, chapters: [...published, ...raw.filter((c) => c.draft)] };
@@ -185,43 +181,4 @@ function lineOf(text: string, re: RegExp): number | undefined {
   const m = re.exec(text);
   if (!m) return undefined;
   return text.slice(0, m.index).split('\n').length;
-}
-
-const FIELD_HINTS: Record<string, string> = {
-  title: 'a non-empty string',
-  part: 'a part id from content/book.yaml',
-  order: 'an integer >= 0 (position within the part)',
-  summary: 'a non-empty string (one or two sentences)',
-  objectives: 'a list of strings',
-  prerequisites: 'a list of chapter slugs',
-  slides: 'a list of { title, source }',
-  draft: 'true or false',
-};
-
-/** The candidate within edit distance 3 of `word`, if any (for "did you mean"). */
-export function closest(word: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = 4;
-  for (const c of candidates) {
-    const d = editDistance(word, c);
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length];
 }

@@ -6,7 +6,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Cite } from 'rehype-citation';
-import { mtimeCache, bookError } from './util.ts';
+import { mtimeCache } from './util.ts';
+import { bookError } from '../errors/index.ts';
 
 export const BIB_FILE = 'content/references.bib';
 export const CITATION_STYLE = 'apa';
@@ -49,12 +50,7 @@ function parseBib(text: string): ParsedBib {
         break;
       }
     }
-    throw bookError({
-      code: 'cite/bad-bibliography',
-      message: `${BIB_FILE} cannot be read as BibTeX: ${String(e?.message ?? e)}.`,
-      location: { file: BIB_FILE, line },
-      hint: 'Check the entry for a missing comma, brace or key: @article{key, author = {…}, title = {…}, year = {…}}.',
-    });
+    throw bookError('cite/bad-bibliography', { reason: String(e?.message ?? e) }, { file: BIB_FILE, line });
   }
 }
 

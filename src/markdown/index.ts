@@ -7,8 +7,10 @@
  *           → rehype-katex (macros, htmlAndMathml) → guard against .katex-error → base for
  *           root-relative links
  *
- * Also: readMacros(root), bibliography(root) for the /bibliography/ page, and linkCheck(), the
- * integration that fails the build on broken internal links.
+ * Also: readMacros(root), bibliography(root) for the /bibliography/ page, linkCheck(), the
+ * integration that fails the build on broken internal links, and the MDX-only remark plugins that
+ * astro.config.mjs adds after these: remarkNumberedBlocks (here) and remarkWidgets
+ * (./remark-widgets.ts, which loads the widget registry).
  */
 import remarkMath from 'remark-math';
 import type { PluggableList } from 'unified';
@@ -22,7 +24,8 @@ import { rehypeCitations } from './rehype-citations.ts';
 import { headingPermalinks, rehypeHeadingIds } from './rehype-heading-links.ts';
 import { remarkEquationLabels } from './remark-equation-labels.ts';
 import { remarkKatexValidate } from './remark-katex-validate.ts';
-import { normalizeBase, toPath } from './util.ts';
+import { normalizeBase } from '../book/base-path.ts';
+import { toPath } from './util.ts';
 
 export { readMacros, parseMacros } from './macros.ts';
 export { bibliography, citationKeys, type BibEntry } from './bibliography.ts';
@@ -35,6 +38,7 @@ export { rehypeHeadingLinks, headingPermalinks } from './rehype-heading-links.ts
 export { rehypeBaseLinks, withBase } from './rehype-base-links.ts';
 export { rehypeKatexGuard } from './rehype-katex-guard.ts';
 export { rehypeKatexHtml } from './rehype-katex-html.ts';
+export { remarkNumberedBlocks } from './remark-numbered-blocks.ts';
 
 export interface MarkdownConfigOptions {
   /** Project root (the folder holding content/), as a path or file: URL. */

@@ -3,7 +3,8 @@
  * KaTeX's ParseError into a BookError pointing at the formula in the chapter file.
  */
 import katex from 'katex';
-import { excerpt, lineColumn, bookError } from './util.ts';
+import { excerpt, lineColumn } from './util.ts';
+import { bookError } from '../errors/index.ts';
 
 export interface KatexSettings {
   macros: Record<string, string>;
@@ -56,15 +57,6 @@ export function positionInSource(tex: string, at: number, src: TexSource): { lin
   return { line, column: base + 1 + colInTex };
 }
 
-function hintFor(raw: string): string {
-  if (/\\(eq)?ref\b/.test(raw)) return 'Write an equation reference alone in its own inline math: $\\eqref{eq:name}$.';
-  if (/\\label\b/.test(raw)) return 'Labels go only in display math ($$ … $$ with the $$ on their own lines): \\label{eq:name}.';
-  if (/Undefined control sequence/.test(raw)) return 'Check the spelling; the macros in content/macros.tex are available, and https://katex.org/docs/supported.html lists what KaTeX supports.';
-  if (/Expected '\}'|Extra \}|Expected '\{'|EOF/.test(raw)) return 'Check that every { has a matching } and every \\left a \\right.';
-  if (/Multiple \\tag/.test(raw)) return 'A labelled equation is numbered with \\tag automatically; remove the \\tag or the \\label.';
-  return 'See https://katex.org/docs/supported.html for the commands KaTeX supports.';
-}
-
 /**
  * Renders `tex` with KaTeX (throwOnError) and returns the HTML; a parse error becomes a
  * `math/katex` BookError at the offending position. `shown` is the TeX as the author wrote it
@@ -78,14 +70,8 @@ export function renderTex(tex: string, displayMode: boolean, macros: Record<stri
     const pos: number | undefined = typeof e?.position === 'number' ? e.position : undefined;
     const len: number = typeof e?.length === 'number' ? e.length : 0;
     const where = pos != null && pos <= shown.length ? positionInSource(shown, pos, src) : { line: src.start.line, column: src.start.column };
-    throw bookError({
-      code: 'math/katex',
-      message: `KaTeX cannot render this ${displayMode ? 'display' : 'inline'} formula: ${raw}`,
-      location: { file: src.file, line: where.line, column: where.column },
-      expected: 'TeX that KaTeX can parse',
-      received: pos != null && pos <= shown.length ? excerpt(shown, pos, pos + len) : shown.replace(/\s*\n\s*/g, ' ').slice(0, 120),
-      hint: hintFor(raw),
-    });
+    const excerptOf = pos != null && pos <= shown.length ? excerpt(shown, pos, pos + len) : shown.replace(/\s*\n\s*/g, ' ').slice(0, 120);
+    throw bookError('math/katex', { kind: 'formula', display: displayMode, reason: raw, excerpt: excerptOf }, { file: src.file, line: where.line, column: where.column });
   }
 }
 

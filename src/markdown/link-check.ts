@@ -11,8 +11,9 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { AstroIntegration } from 'astro';
 import { fromHtml } from 'hast-util-from-html';
-import { formatLocation, type BookError, type SourceLocation } from '../errors/index.ts';
-import { normalizeBase, toPath, bookError } from './util.ts';
+import { bookError, formatLocation, type BookError, type SourceLocation } from '../errors/index.ts';
+import { normalizeBase } from '../book/base-path.ts';
+import { toPath } from './util.ts';
 
 export type LinkFailureReason = 'missing-page' | 'missing-anchor' | 'outside-base';
 
@@ -202,17 +203,15 @@ export function formatLinkFailure(f: LinkFailure): string {
   return `${f.page}: "${f.href}" → ${f.message}${f.source ? ` (${formatLocation(f.source)})` : ''}`;
 }
 
-export function linkFailuresError(failures: LinkFailure[], root?: string | URL): BookError {
+/** The code for a set of failures: `link/<reason>` when they share one reason, else `link/broken`. */
+export function linkErrorCode(failures: LinkFailure[]): `link/${LinkFailureReason}` | 'link/broken' {
   const reasons = new Set(failures.map((f) => f.reason));
-  const code = reasons.size === 1 ? `link/${[...reasons][0]}` : 'link/broken';
+  return reasons.size === 1 ? `link/${[...reasons][0]}` : 'link/broken';
+}
+
+export function linkFailuresError(failures: LinkFailure[], root?: string | URL): BookError {
   const first = failures.find((f) => f.source?.line != null) ?? failures.find((f) => f.source);
-  const n = failures.length;
-  return bookError({
-    code,
-    message: `${n} broken internal link${n === 1 ? '' : 's'} in the built site:\n${failures.map((f) => '  - ' + formatLinkFailure(f)).join('\n')}`,
-    location: first?.source,
-    hint: 'Link to pages as /chapters/<slug>/ (the base is added for you) and to anchors that exist on the target page: heading ids, eq-<name> for equations, bib-<key> for references.',
-  }, root ? toPath(root) : undefined);
+  return bookError(linkErrorCode(failures), { failures: failures.map(formatLinkFailure) }, first?.source, root ? toPath(root) : undefined);
 }
 
 /** Astro integration: fails `astro build` when an internal link is broken. */

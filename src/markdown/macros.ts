@@ -10,7 +10,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { mtimeCache, bookError } from './util.ts';
+import { mtimeCache } from './util.ts';
+import { bookError } from '../errors/index.ts';
 
 export const MACROS_FILE = 'content/macros.tex';
 
@@ -51,15 +52,8 @@ export function parseMacros(text: string, file = MACROS_FILE): Record<string, st
   lines.forEach((rawLine, idx) => {
     const line = stripComment(rawLine).trim();
     if (!line) return;
-    const fail = (why: string): never => {
-      throw bookError({
-        code: 'macros/bad-definition',
-        message: `Cannot read this macro definition: ${why}.`,
-        location: { file, line: idx + 1 },
-        expected: '\\newcommand{\\name}{definition}, \\newcommand{\\name}[n]{… #1 …}, \\DeclareMathOperator{\\name}{text} or \\def\\name{definition}, one per line',
-        received: rawLine.trim(),
-        hint: 'Put each definition on its own line; write optional-argument macros out in full.',
-      });
+    const fail = (reason: string): never => {
+      throw bookError('macros/bad-definition', { reason, line: rawLine }, { file, line: idx + 1 });
     };
     let m = /^\\(newcommand|renewcommand|providecommand|DeclareMathOperator)(\*?)\s*/.exec(line);
     let rest: string;

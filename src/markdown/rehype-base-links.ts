@@ -4,26 +4,21 @@
  * (`//host/…`) and everything that is not root-relative are left alone. Applies to <a href> and
  * <img src>.
  */
-import type { Element, Root } from 'hast';
+import type { Element as HastElement, Root } from 'hast';
 import { visit } from 'unist-util-visit';
-import { normalizeBase } from './util.ts';
+import { normalizeBase, withBase } from '../book/base-path.ts';
+
+export { withBase };
 
 export interface BaseLinkOptions {
   base?: string;
-}
-
-export function withBase(url: string, base: string): string {
-  const b = normalizeBase(base);
-  if (b === '/' || !url.startsWith('/') || url.startsWith('//')) return url;
-  if (url === b.slice(0, -1) || url.startsWith(b)) return url;
-  return b + url.slice(1);
 }
 
 export function rehypeBaseLinks(options: BaseLinkOptions = {}) {
   const base = normalizeBase(options.base);
   return function transform(tree: Root) {
     if (base === '/') return;
-    visit(tree, 'element', (node: Element) => {
+    visit(tree, 'element', (node: HastElement) => {
       const attr = node.tagName === 'a' ? 'href' : node.tagName === 'img' ? 'src' : null;
       if (!attr) return;
       const v = node.properties?.[attr];

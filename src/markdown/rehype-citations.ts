@@ -8,11 +8,12 @@
  * this plugin puts `<h2 id="references">References</h2>` before it. Runs after the heading ids
  * are assigned (so an author's own "References" heading is caught) and before the permalinks.
  */
-import type { Element, Root, Text } from 'hast';
+import type { Element as HastElement, Root, Text as HastText } from 'hast';
 import rehypeCitation from 'rehype-citation';
 import type { VFile } from 'vfile';
 import { BIB_FILE, CITATION_LOCALE, CITATION_STYLE, readBib } from './bibliography.ts';
-import { didYouMean, lineColumn, projectFile, sourceText, bookError } from './util.ts';
+import { lineColumn, projectFile, sourceText } from './util.ts';
+import { bookError, didYouMean } from '../errors/index.ts';
 
 export interface CitationOptions {
   root: string;
@@ -62,7 +63,7 @@ export function rehypeCitations(options: CitationOptions) {
 
   return async function transform(tree: Root, vfile: VFile) {
     const file = projectFile(vfile, root);
-    const uses: { use: CitationUse; node: Text }[] = [];
+    const uses: { use: CitationUse; node: HastText }[] = [];
     let inText = false;
     const walk = (node: any) => {
       if (node.type === 'text') {
@@ -82,23 +83,8 @@ export function rehypeCitations(options: CitationOptions) {
     for (const { use, node } of uses) {
       if (keys.has(use.key)) continue;
       const where = locate(text, node, use);
-      const guess = didYouMean(use.key, keys);
-      if (!bib) {
-        throw bookError({
-          code: 'cite/no-bibliography',
-          message: `Citation ${use.raw} needs ${BIB_FILE}, which does not exist.`,
-          location: { file, ...where },
-          hint: `Create ${BIB_FILE} with a BibTeX entry for "${use.key}".`,
-        });
-      }
-      throw bookError({
-        code: 'cite/unknown-key',
-        message: `Citation key "${use.key}" is not in ${BIB_FILE}.${guess ? ` Did you mean "${guess}"?` : ''}`,
-        location: { file, ...where },
-        expected: `a key defined in ${BIB_FILE}`,
-        received: use.raw,
-        hint: guess ? `Did you mean [@${guess}]? Otherwise add a BibTeX entry with key "${use.key}".` : `Add a BibTeX entry with key "${use.key}" to ${BIB_FILE}, or fix the key.`,
-      });
+      if (!bib) throw bookError('cite/no-bibliography', { key: use.key, citation: use.raw }, { file, ...where });
+      throw bookError('cite/unknown-key', { key: use.key, citation: use.raw, suggestion: didYouMean(use.key, keys) }, { file, ...where });
     }
     if (!bib || bib.data.length === 0) return;
 
@@ -108,20 +94,15 @@ export function rehypeCitations(options: CitationOptions) {
     if (i >= 0) {
       const taken = findId(tree, 'references');
       if (taken) {
-        throw bookError({
-          code: 'cite/references-heading',
-          message: 'This chapter cites works, so a "References" section (id "references") is added at its end, but a heading already has the id "references".',
-          location: { file, line: taken.position?.start.line, column: taken.position?.start.column },
-          hint: 'Remove or rename that heading; the reference list is generated from the citations.',
-        });
+        throw bookError('cite/references-heading', {}, { file, line: taken.position?.start.line, column: taken.position?.start.column });
       }
-      const heading: Element = { type: 'element', tagName: 'h2', properties: { id: 'references' }, children: [{ type: 'text', value: 'References' }] };
+      const heading: HastElement = { type: 'element', tagName: 'h2', properties: { id: 'references' }, children: [{ type: 'text', value: 'References' }] };
       tree.children.splice(i, 0, heading);
     }
   };
 }
 
-function findId(node: any, id: string): Element | undefined {
+function findId(node: any, id: string): HastElement | undefined {
   if (node.type === 'element' && node.properties?.id === id) return node;
   for (const child of node.children ?? []) {
     const hit = findId(child, id);
@@ -131,7 +112,7 @@ function findId(node: any, id: string): Element | undefined {
 }
 
 /** Line and column of a citation, found in the source text near its text node. */
-function locate(text: string, node: Text, use: CitationUse): { line?: number; column?: number } {
+function locate(text: string, node: HastText, use: CitationUse): { line?: number; column?: number } {
   const start = node.position?.start;
   if (!start) return {};
   if (text && start.offset != null) {

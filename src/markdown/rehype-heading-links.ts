@@ -4,16 +4,16 @@
  * appends `<a class="heading-permalink" href="#id" aria-label="Permalink to <heading>">` holding
  * an SVG icon (no text, so Astro's heading text for the TOC is unchanged).
  */
-import type { Element } from 'hast';
+import type { Element as HastElement } from 'hast';
 import { rehypeHeadingIds } from '@astrojs/markdown-remark';
 
 export { rehypeHeadingIds };
 import rehypeAutolinkHeadings from 'rehype-autolink-headings';
-import { toString } from 'hast-util-to-string';
+import { toString as hastToString } from 'hast-util-to-string';
 import type { PluggableList } from 'unified';
 
 /** The `#`-like link icon used by heading and equation permalinks (decorative). */
-export function linkIcon(): Element {
+export function linkIcon(): HastElement {
   return {
     type: 'element',
     tagName: 'svg',
@@ -30,8 +30,8 @@ export function linkIcon(): Element {
 }
 
 /** Text of a heading for the permalink's accessible name (TeX source for math, no icons). */
-function headingText(node: Element): string {
-  return toString(node).replace(/\s+/g, ' ').trim();
+function headingText(node: HastElement): string {
+  return hastToString(node).replace(/\s+/g, ' ').trim();
 }
 
 /** rehype-autolink-headings, configured: appends the permalink to every heading that has an id. */
@@ -40,8 +40,8 @@ export function headingPermalinks(): PluggableList[number] {
     rehypeAutolinkHeadings,
     {
       behavior: 'append',
-      test: (node: Element) => !(node.properties?.dataNoPermalink != null),
-      properties: (node: Element) => ({ className: ['heading-permalink'], ariaLabel: `Permalink to ${headingText(node)}` }),
+      test: (node: HastElement) => !(node.properties?.dataNoPermalink != null),
+      properties: (node: HastElement) => ({ className: ['heading-permalink'], ariaLabel: `Permalink to ${headingText(node)}` }),
       content: () => [linkIcon()],
     },
   ];

@@ -12,15 +12,16 @@
  * markdownConfig uses rehype-katex unless asked for `mathOutput: 'set-html'`.
  */
 import katex from 'katex';
-import type { Element, ElementContent, Root } from 'hast';
+import type { Element as HastElement, ElementContent, Root } from 'hast';
 import { toText } from 'hast-util-to-text';
 import { SKIP, visitParents } from 'unist-util-visit-parents';
 import type { VFile } from 'vfile';
 import { formulaKey, katexOptions, renderedFormulas } from './katex.ts';
 import { readMacros } from './macros.ts';
-import { bookError, projectFile } from './util.ts';
+import { projectFile } from './util.ts';
+import { bookError } from '../errors/index.ts';
 
-function classes(el: Element): string[] {
+function classes(el: HastElement): string[] {
   const c: unknown = el.properties?.className;
   return Array.isArray(c) ? c.map(String) : typeof c === 'string' ? c.split(/\s+/) : [];
 }
@@ -50,15 +51,15 @@ export function rehypeKatexHtml(options: { root: string }) {
     // between formulas, so each render gets its own copy.
     const macros = readMacros(options.root);
     const rendered = renderedFormulas(vfile as unknown as { data: Record<string, unknown> });
-    visitParents(tree, 'element', (element: Element, parents) => {
+    visitParents(tree, 'element', (element: HastElement, parents) => {
       const cls = classes(element);
       if (!cls.includes('language-math') && !cls.includes('math-inline') && !cls.includes('math-display')) return;
-      let scope: Element = element;
-      let parent = parents[parents.length - 1] as Element | Root | undefined;
+      let scope: HastElement = element;
+      let parent = parents[parents.length - 1] as HastElement | Root | undefined;
       let display = cls.includes('math-display');
       if (element.tagName === 'code' && parent && parent.type === 'element' && parent.tagName === 'pre') {
         scope = parent;
-        parent = parents[parents.length - 2] as Element | Root | undefined;
+        parent = parents[parents.length - 2] as HastElement | Root | undefined;
         display = true;
       }
       if (!parent) return;
@@ -68,13 +69,11 @@ export function rehypeKatexHtml(options: { root: string }) {
         try {
           html = katex.renderToString(tex, { ...katexOptions({ ...macros }), displayMode: display });
         } catch (error) {
-          throw bookError({
-            code: 'math/katex',
-            message: `KaTeX cannot render this formula: ${(error as Error).message.replace(/^KaTeX parse error: /, '')}`,
-            location: { file: projectFile(vfile, options.root), line: element.position?.start.line, column: element.position?.start.column },
-            received: tex.slice(0, 120),
-            hint: 'See https://katex.org/docs/supported.html for the commands KaTeX supports.',
-          });
+          throw bookError(
+            'math/katex',
+            { kind: 'output', reason: (error as Error).message, tex },
+            { file: projectFile(vfile, options.root), line: element.position?.start.line, column: element.position?.start.column },
+          );
         }
       }
       const replacement = rawHtmlElement(display ? 'div' : 'span', display ? 'math-display' : 'math-inline', html) as unknown as ElementContent;

@@ -13,7 +13,7 @@
  *   \eqref inside a larger formula, unknown label (with a suggestion), duplicate label (naming the
  *   first occurrence), and references from a published chapter into a draft.
  */
-import type { Element, ElementContent } from 'hast';
+import type { Element as HastElement, ElementContent } from 'hast';
 import { fromHtml } from 'hast-util-from-html';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
@@ -31,7 +31,9 @@ import {
   type IndexedEquation,
 } from './label-index.ts';
 import { readMacros } from './macros.ts';
-import { didYouMean, normalizeBase, projectFile, sourceText, bookError } from './util.ts';
+import { projectFile, sourceText } from './util.ts';
+import { bookError, didYouMean } from '../errors/index.ts';
+import { normalizeBase } from '../book/base-path.ts';
 import { linkIcon } from './rehype-heading-links.ts';
 
 export interface EquationOptions {
@@ -47,8 +49,6 @@ export interface EquationOptions {
    */
   samePagePreviews?: 'embed' | 'clone';
 }
-
-const LABEL_EXPECTED = 'eq: followed by lowercase letters/digits in dash-separated words, e.g. eq:gauss-kernel';
 
 interface OwnLabel {
   label: string;
@@ -101,66 +101,39 @@ export function remarkEquationLabels(options: EquationOptions) {
     // Pass 1: display math, in document order.
     visit(tree, (node: any) => {
       if (node.type === 'code' && node.lang === 'math' && /\\label\b/.test(node.value ?? '')) {
-        throw bookError({
-          code: 'math/label-in-code-block',
-          message: 'A ```math block cannot carry a \\label; labelled equations are written with $$ fences.',
-          location: { file, line: node.position?.start?.line, column: node.position?.start?.column },
-          hint: 'Write the equation as $$ on its own line, the TeX with \\label{eq:name}, then $$ on its own line.',
-        });
+        throw bookError('math/label-in-code-block', {}, { file, line: node.position?.start?.line, column: node.position?.start?.column });
       }
       if (node.type !== 'math') return;
       const value: string = node.value ?? '';
       const eqref = /\\eqref\b/.exec(value);
       if (eqref) {
-        throw bookError({
-          code: 'math/eqref-not-alone',
-          message: '\\eqref is used inside a display formula.',
-          location: at(node, value, eqref.index, true),
-          expected: 'an equation reference written alone as inline math: $\\eqref{eq:name}$',
-          received: value.trim().slice(0, 120),
-          hint: 'Move the reference into the surrounding text as $\\eqref{eq:name}$ (nothing else between the dollars).',
-        });
+        throw bookError('math/eqref-not-alone', { kind: 'display', tex: value }, at(node, value, eqref.index, true));
       }
       const labels = [...value.matchAll(LABEL_RE)];
       if (labels.length === 0) {
         const loose = /\\label\b/.exec(value);
         if (loose) {
-          throw bookError({ code: 'math/label-syntax', message: 'Malformed \\label: it needs one {…} argument.', location: at(node, value, loose.index, true), expected: `\\label{${LABEL_EXPECTED}}`, received: value.slice(loose.index, loose.index + 40) });
+          throw bookError('math/label-syntax', { kind: 'malformed', tex: value, at: loose.index }, at(node, value, loose.index, true));
         }
         return;
       }
       if (labels.length > 1) {
-        throw bookError({
-          code: 'math/multiple-labels',
-          message: `This display equation has ${labels.length} labels; an equation gets exactly one number.`,
-          location: at(node, value, labels[1].index!, true),
-          received: labels.map((m) => m[0]).join(', '),
-          hint: 'Split it into separate $$ blocks, one label each, or keep one label.',
-        });
+        throw bookError('math/multiple-labels', { labels: labels.map((m) => m[0]) }, at(node, value, labels[1].index!, true));
       }
       const m = labels[0];
       const label = m[1].trim();
       const loc = at(node, value, m.index!, true);
       if (!LABEL_GRAMMAR.test(label)) {
-        throw bookError({ code: 'math/label-syntax', message: `Equation label "${label}" does not follow the label grammar.`, location: loc, expected: LABEL_EXPECTED, received: label, hint: 'Use lowercase letters, digits and dashes after eq:, e.g. \\label{eq:ntk-limit}.' });
+        throw bookError('math/label-syntax', { kind: 'grammar', label }, loc);
       }
       const earlier = own.get(label);
       if (earlier) {
-        throw bookError({
-          code: 'math/duplicate-label',
-          message: `Equation label "${label}" is used twice; it was first defined at ${file}:${earlier.line}:${earlier.column}.`,
-          location: loc,
-          hint: 'Labels must be unique in the whole book; rename one of them.',
-        });
+        throw bookError('math/duplicate-label', { kind: 'same-chapter', label, first: { file, line: earlier.line, column: earlier.column } }, loc);
       }
       const firstElsewhere = (index.occurrences.get(label) ?? []).find((e) => e.file !== file && order(e.file) < myOrder);
       if (firstElsewhere) {
-        throw bookError({
-          code: 'math/duplicate-label',
-          message: `Equation label "${label}" is already defined in another chapter, at ${firstElsewhere.file}:${firstElsewhere.line}:${firstElsewhere.column} (equation (${firstElsewhere.number})).`,
-          location: loc,
-          hint: 'Labels must be unique in the whole book; rename this one.',
-        });
+        const first = { file: firstElsewhere.file, line: firstElsewhere.line, column: firstElsewhere.column };
+        throw bookError('math/duplicate-label', { kind: 'other-chapter', label, first, number: firstElsewhere.number }, loc);
       }
       k++;
       const number = equationNumber(chapter, k);
@@ -188,7 +161,7 @@ export function remarkEquationLabels(options: EquationOptions) {
           properties: { className: ['eq-permalink'], href: `#${id}`, ariaLabel: `Permalink to equation (${number})` },
           children: [linkIcon()],
         },
-      ] satisfies Element[];
+      ] satisfies HastElement[];
     });
 
     // Pass 2: inline math (references, and stray labels).
@@ -200,24 +173,11 @@ export function remarkEquationLabels(options: EquationOptions) {
       if (!alone) {
         const eqref = /\\eqref\b/.exec(value);
         if (eqref) {
-          throw bookError({
-            code: 'math/eqref-not-alone',
-            message: '\\eqref must be the only thing in its inline math.',
-            location: at(node, value, eqref.index, false),
-            expected: '$\\eqref{eq:name}$',
-            received: `$${value}$`,
-            hint: 'Write the reference alone, $\\eqref{eq:name}$, and keep the rest of the formula in its own $…$.',
-          });
+          throw bookError('math/eqref-not-alone', { kind: 'inline', tex: value }, at(node, value, eqref.index, false));
         }
         const lab = /\\label\b/.exec(value);
         if (lab) {
-          throw bookError({
-            code: 'math/label-in-inline',
-            message: '\\label is only allowed in display math.',
-            location: at(node, value, lab.index, false),
-            received: `$${value}$`,
-            hint: 'Put the equation in a display block: $$ on its own line, the TeX with \\label{eq:name}, then $$ on its own line ($$…$$ on one line is inline math).',
-          });
+          throw bookError('math/label-in-inline', { tex: value }, at(node, value, lab.index, false));
         }
         return;
       }
@@ -231,12 +191,7 @@ export function remarkEquationLabels(options: EquationOptions) {
         const other: IndexedEquation | undefined = index.labels.get(label);
         if (other && other.file !== file) {
           if (other.chapter.draft && chapter && !chapter.draft) {
-            throw bookError({
-              code: 'math/eqref-to-draft',
-              message: `\\eqref{${label}} points into ${other.file}, a draft chapter that is not published.`,
-              location: loc,
-              hint: 'Publish that chapter (remove `draft: true`) or remove the reference.',
-            });
+            throw bookError('math/eqref-to-draft', { label, file: other.file }, loc);
           }
           target = {
             number: other.number,
@@ -249,15 +204,7 @@ export function remarkEquationLabels(options: EquationOptions) {
       }
       if (!target) {
         const known = new Set<string>([...own.keys(), ...[...index.labels.values()].filter((e) => e.file !== file).map((e) => e.label)]);
-        const guess = didYouMean(label, known);
-        throw bookError({
-          code: 'math/unknown-eqref',
-          message: `\\eqref{${label}} refers to no labelled equation in the book.${guess ? ` Did you mean "${guess}"?` : ''}`,
-          location: loc,
-          expected: LABEL_GRAMMAR.test(label) ? 'a label defined with \\label{…} in a display equation of some chapter' : LABEL_EXPECTED,
-          received: label,
-          hint: guess ? `Did you mean \\eqref{${guess}}?` : 'Label the equation with \\label{eq:name} inside its $$ … $$ block.',
-        });
+        throw bookError('math/unknown-eqref', { label, suggestion: didYouMean(label, known), wellFormed: LABEL_GRAMMAR.test(label) }, loc);
       }
       refCount++;
       const previewId = `eqref-preview-${refCount}`;
@@ -271,14 +218,14 @@ export function remarkEquationLabels(options: EquationOptions) {
           hProperties: { className: ['eqref-wrap'] },
           hChildren: [
             { type: 'element', tagName: 'a', properties: { className: ['eqref'], href: target.href, dataEq: target.id }, children: [{ type: 'text', value: `(${target.number})` }] },
-          ] satisfies Element[],
+          ] satisfies HastElement[],
         };
         return;
       }
       const html = renderTex(`${target.tex}\n\\tag{${target.number}}`, true, macros, target.src, target.tex);
-      const preview: Element =
+      const preview: HastElement =
         options.mathOutput === 'set-html'
-          ? (rawHtmlElement('span', 'eqref-preview', html, { role: 'tooltip', id: previewId }) as unknown as Element)
+          ? (rawHtmlElement('span', 'eqref-preview', html, { role: 'tooltip', id: previewId }) as unknown as HastElement)
           : { type: 'element', tagName: 'span', properties: { className: ['eqref-preview'], role: 'tooltip', id: previewId }, children: katexHast(html) };
       node.data = {
         eqref: true,
@@ -287,7 +234,7 @@ export function remarkEquationLabels(options: EquationOptions) {
         hChildren: [
           { type: 'element', tagName: 'a', properties: { className: ['eqref'], href: target.href, ariaDescribedBy: [previewId] }, children: [{ type: 'text', value: `(${target.number})` }] },
           preview,
-        ] satisfies Element[],
+        ] satisfies HastElement[],
       };
     });
   };

@@ -9,8 +9,7 @@
  */
 import { relative } from 'node:path';
 import { visit } from 'unist-util-visit';
-import { BookError } from '../errors/index.ts';
-import { closest } from '../book/book.ts';
+import { bookError, closest, type ArgsOf, type ErrorCode } from '../errors/index.ts';
 import { applyValues, defaults, writeQuery } from '../../widgets/core/params.ts';
 import { widgetByName, widgets, type WidgetEntry } from '../../widgets/registry.ts';
 
@@ -19,7 +18,7 @@ const ID = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 /** The zero-JS components every lesson can use without an import (src/pages/chapters/[slug].astro). */
 const LESSON_COMPONENTS = new Set(['Figure', 'Exercise', 'Solution', 'Aside', 'StateLink', 'Fragment']);
 
-interface Attr {
+interface JsxAttribute {
   type: string;
   name?: string;
   value?: unknown;
@@ -28,7 +27,7 @@ interface Attr {
 interface JsxNode {
   type: string;
   name?: string | null;
-  attributes: Attr[];
+  attributes: JsxAttribute[];
   position?: { start: { line: number; column: number } };
 }
 
@@ -59,7 +58,7 @@ function literal(node: any): unknown {
   throw new NotLiteral();
 }
 
-function attrValue(a: Attr): unknown {
+function attrValue(a: JsxAttribute): unknown {
   if (a.value === null || a.value === undefined) return true; // <X flag />
   if (typeof a.value === 'string') return a.value;
   const v = a.value as { type: string; value: string; data?: { estree?: any } };
@@ -73,8 +72,8 @@ export function remarkWidgets(options: { root: string }) {
   return (tree: unknown, file: { path?: string; history?: string[] }) => {
     const abs = file.path ?? file.history?.[0] ?? '';
     const rel = abs ? relative(root, abs).split('\\').join('/') : '(unknown file)';
-    const fail = (node: { position?: { start: { line: number; column: number } } }, init: Omit<ConstructorParameters<typeof BookError>[0], 'location'>) => {
-      throw new BookError({ ...init, location: { file: rel, line: node.position?.start.line, column: node.position?.start.column } });
+    const fail = <C extends ErrorCode>(node: { position?: { start: { line: number; column: number } } }, code: C, args: ArgsOf<C>): never => {
+      throw bookError(code, args, { file: rel, line: node.position?.start.line, column: node.position?.start.column });
     };
     const instances = new Map<string, WidgetEntry>();
     const links: JsxNode[] = [];
@@ -83,14 +82,7 @@ export function remarkWidgets(options: { root: string }) {
       if (node.type !== 'mdxJsxFlowElement' && node.type !== 'mdxJsxTextElement') return;
       if (node.name && /^[A-Z]/.test(node.name) && !LESSON_COMPONENTS.has(node.name) && !widgetByName(node.name)) {
         const known = [...LESSON_COMPONENTS, ...widgets.map((w) => w.name)];
-        const guess = closest(node.name, known);
-        fail(node, {
-          code: 'component/unknown',
-          message: `<${node.name}> is not a component lessons can use.${guess ? ` Did you mean <${guess}>?` : ''}`,
-          expected: known.join(', '),
-          received: node.name,
-          hint: 'Lesson components need no import; widgets are listed in widgets/registry.ts.',
-        });
+        fail(node, 'component/unknown', { name: node.name, known, suggestion: closest(node.name, known) });
       }
       if (node.name === 'StateLink') {
         links.push(node);
@@ -102,14 +94,14 @@ export function remarkWidgets(options: { root: string }) {
       let id: string | undefined;
       for (const a of node.attributes) {
         if (a.type !== 'mdxJsxAttribute' || !a.name) {
-          fail(node, { code: 'widget/bad-prop', message: `<${entry.name}> does not take spread props.`, hint: 'Write each parameter as name={value}.' });
+          fail(node, 'widget/bad-prop', { kind: 'spread', widget: entry.name });
           return;
         }
         let value: unknown;
         try {
           value = attrValue(a);
         } catch {
-          fail(a.position ? a : node, { code: 'widget/bad-prop', message: `<${entry.name}> prop "${a.name}" must be a literal value.`, expected: 'a number, string or boolean, e.g. heads={3}', hint: 'Widget props are checked at build time, so they cannot be computed.' });
+          fail(a.position ? a : node, 'widget/bad-prop', { kind: 'not-literal', widget: entry.name, prop: a.name });
         }
         if (a.name === 'id') {
           id = typeof value === 'string' ? value : undefined;
@@ -118,14 +110,14 @@ export function remarkWidgets(options: { root: string }) {
         props.push([a.name, value]);
       }
       if (!id || !ID.test(id)) {
-        fail(node, { code: 'widget/bad-id', message: `<${entry.name}> needs an id of lowercase words joined by dashes.`, received: id === undefined ? 'no id' : JSON.stringify(id), hint: `Write <${entry.name} id="fig-something" …/>: the id is its permalink and its URL-state prefix.` });
+        fail(node, 'widget/bad-id', { widget: entry.name, id });
         return;
       }
-      if (instances.has(id)) fail(node, { code: 'widget/duplicate-id', message: `Two widgets share the id "${id}" in this chapter.` });
+      if (instances.has(id)) fail(node, 'widget/duplicate-id', { id });
       const { notices } = applyValues(entry.schema.params, defaults(entry.schema.params), props);
       if (notices.length > 0) {
-        const known = Object.keys(entry.schema.params).join(', ');
-        fail(node, { code: 'widget/bad-prop', message: `<${entry.name} id="${id}">: ${notices.map((n) => n.message).join(' ')}`, expected: `props of ${entry.name}: ${known}`, hint: `See widgets/${entry.slug}/params.ts for each parameter's range.` });
+        const problems = notices.map((n) => n.message);
+        fail(node, 'widget/bad-prop', { kind: 'invalid', widget: entry.name, id, problems, params: Object.keys(entry.schema.params), slug: entry.slug });
       }
       instances.set(id, entry);
       node.name = 'Island';
@@ -138,18 +130,18 @@ export function remarkWidgets(options: { root: string }) {
       const target = typeof to?.value === 'string' ? to.value : undefined;
       const entry = target ? instances.get(target) : undefined;
       if (!target || !entry) {
-        fail(node, { code: 'statelink/unknown-target', message: `<StateLink to="${target ?? ''}"> does not name a widget in this chapter.`, expected: [...instances.keys()].join(', ') || 'a widget id (there are no widgets in this chapter)', hint: 'Give the widget an id and use it in `to`.' });
+        fail(node, 'statelink/unknown-target', { target, ids: [...instances.keys()] });
         return;
       }
       let values: unknown = {};
       try {
         values = set ? attrValue(set) : {};
       } catch {
-        fail(node, { code: 'statelink/bad-set', message: '<StateLink set={…}> must be an object of literal values.', expected: 'set={{ heads: 81, tails: 40 }}' });
+        fail(node, 'statelink/bad-set', { kind: 'not-literal' });
       }
-      if (typeof values !== 'object' || values === null) fail(node, { code: 'statelink/bad-set', message: '<StateLink set={…}> must be an object.' });
+      if (typeof values !== 'object' || values === null) fail(node, 'statelink/bad-set', { kind: 'not-object' });
       const { values: full, notices } = applyValues(entry.schema.params, defaults(entry.schema.params), Object.entries(values as object));
-      if (notices.length > 0) fail(node, { code: 'statelink/bad-set', message: `<StateLink to="${target}">: ${notices.map((n) => n.message).join(' ')}`, hint: `See widgets/${entry.slug}/params.ts.` });
+      if (notices.length > 0) fail(node, 'statelink/bad-set', { kind: 'invalid', target, problems: notices.map((n) => n.message), slug: entry.slug });
       const query = writeQuery(entry.schema.params, full, '', `${target}.`);
       node.attributes = [
         { type: 'mdxJsxAttribute', name: 'to', value: target },

@@ -1,12 +1,13 @@
 /**
- * Small helpers shared by the Markdown plugins: project-relative file names, the site base,
- * mtime-keyed caches and "did you mean" suggestions.
+ * Small helpers shared by the Markdown plugins: project-relative file names, source text and
+ * excerpts, and mtime-keyed caches. (Errors and "did you mean" live in src/errors, the site base in
+ * src/book/base-path.ts.)
  */
 import { statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { VFile } from 'vfile';
-import { BookError, lineColumn, type BookErrorInit } from '../errors/index.ts';
+import { lineColumn } from '../errors/location.ts';
 
 /** Accepts a path or a `file:` URL (Astro hands out URLs). */
 export function toPath(p: string | URL): string {
@@ -28,14 +29,6 @@ export function projectFile(file: Pick<VFile, 'path' | 'history' | 'cwd'>, root:
   if (!abs) return '<unknown file>';
   const rel = relative(root, abs).split('\\').join('/');
   return rel.startsWith('..') ? abs.split('\\').join('/') : rel;
-}
-
-/** `/`, `/course`, `course/` → `/`, `/course/`, `/course/`. */
-export function normalizeBase(base: string | undefined): string {
-  let b = (base ?? '/').trim();
-  if (!b.startsWith('/')) b = '/' + b;
-  if (!b.endsWith('/')) b += '/';
-  return b.replace(/\/{2,}/g, '/');
 }
 
 /** The text of the vfile (the source the positions refer to), or ''. */
@@ -70,35 +63,6 @@ export function mtimeCache<T>(compute: (path: string) => T): (path: string) => T
   };
 }
 
-export function levenshtein(a: string, b: string): number {
-  if (a === b) return 0;
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length];
-}
-
-/** The closest candidate, if it is close enough to be a plausible typo. */
-export function didYouMean(wanted: string, candidates: Iterable<string>): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const d = levenshtein(wanted, c);
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  if (best === undefined) return undefined;
-  const limit = Math.max(2, Math.floor(wanted.length / 3));
-  return bestD <= limit ? best : undefined;
-}
-
 /** A short one-line excerpt of `text` around [start, end), with the part marked by »…«. */
 export function excerpt(text: string, start: number, end = start, width = 30): string {
   const s = Math.max(0, Math.min(start, text.length));
@@ -115,18 +79,4 @@ export function excerpt(text: string, start: number, end = start, width = 30): s
     oneLine(text.slice(e, to)) +
     (to < text.length ? '…' : '')
   );
-}
-
-/**
- * A BookError that also carries `line`/`column` and `loc` (what Astro and Vite read to print
- * "Location:" and a code frame), pointing into `root` when given.
- */
-export function bookError(init: BookErrorInit, root?: string): BookError {
-  const err = new BookError(init);
-  const l = init.location;
-  if (l?.line != null) {
-    const file = root && !isAbsolute(l.file) ? resolve(root, l.file) : l.file;
-    Object.assign(err, { line: l.line, column: l.column ?? 1, loc: { file, line: l.line, column: l.column ?? 1 } });
-  }
-  return err;
 }

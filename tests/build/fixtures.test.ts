@@ -8,6 +8,10 @@
  * `[code]`, `file:line` and each `contains` string of expected.json. The `valid` folder is the
  * control: it must build with exit code 0.
  *
+ * Warnings (src/errors/warnings.ts, printed as `warning [code] file:line: …`): a folder named
+ * `warn-*` must build, print exactly the warnings its expected.json lists (`warnings`: code, file,
+ * line, contains) and their count; every other folder must not print a single warning.
+ *
  * node_modules is shared through per-package symlinks, so Astro's and Vite's caches
  * (node_modules/.astro, node_modules/.vite) stay private to each copy.
  */
@@ -22,12 +26,35 @@ const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const FIXTURES = join(ROOT, 'tests', 'fixtures');
 const BUILD_TIMEOUT_MS = 240_000;
 
+interface ExpectedWarning {
+  code: string;
+  file: string;
+  line: number;
+  contains?: string[];
+}
+
 interface Expected {
   code: string | null;
   file?: string;
   line?: number;
   contains?: string[];
   withTarget?: boolean;
+  /** Only for `warn-*` folders: the warnings the build must print (and no others). */
+  warnings?: ExpectedWarning[];
+}
+
+/** The warnings in a build's output: `warning [code] file:line[:col]: message` and its indented lines. */
+function printedWarnings(output: string): { code: string; where: string; text: string }[] {
+  const out: { code: string; where: string; text: string }[] = [];
+  const lines = output.split('\n');
+  lines.forEach((l, i) => {
+    const m = /^warning \[([^\]]+)\] (\S+?):(?: |$)/.exec(l);
+    if (!m) return;
+    let text = l;
+    for (let j = i + 1; j < lines.length && lines[j].startsWith('  '); j++) text += '\n' + lines[j];
+    out.push({ code: m[1], where: m[2], text });
+  });
+  return out;
 }
 
 const siteMissing = ['astro.config.mjs', 'src/pages', 'src/content.config.ts'].filter((p) => !existsSync(join(ROOT, p)));
@@ -99,6 +126,21 @@ describe.skipIf(siteMissing.length > 0)(`fixtures: broken lessons fail the build
     if (process.env.IW_FIXTURE_LOGS) {
       mkdirSync(process.env.IW_FIXTURE_LOGS, { recursive: true });
       writeFileSync(join(process.env.IW_FIXTURE_LOGS, `${name}.log`), `exit ${status} after ${ms} ms\n${output}`);
+    }
+    const warned = printedWarnings(output);
+    const wanted = expected.warnings ?? [];
+    expect(wanted.length > 0, `${name}: a fixture lists warnings if and only if its name starts with warn-`).toBe(name.startsWith('warn-'));
+    if (name.startsWith('warn-')) {
+      expect(expected.code, `${name}: a warn-* fixture must build`).toBeNull();
+      expect(warned.map((w) => w.code).sort(), `the warnings printed:\n${warned.map((w) => w.text).join('\n')}\n${tail}`).toEqual(wanted.map((w) => w.code).sort());
+      for (const w of wanted) {
+        const hit = warned.find((p) => p.code === w.code && (p.where === `${w.file}:${w.line}` || p.where.startsWith(`${w.file}:${w.line}:`)));
+        expect(hit, `no "warning [${w.code}] ${w.file}:${w.line}" in:\n${warned.map((p) => p.text).join('\n')}`).toBeDefined();
+        for (const s of w.contains ?? []) expect(hit!.text).toContain(s);
+      }
+      expect(output).toContain(`${wanted.length} warning${wanted.length === 1 ? '' : 's'} (printed above`);
+    } else {
+      expect(warned.map((w) => w.text), `${name} must not print warnings (only warn-* fixtures may)`).toEqual([]);
     }
     if (expected.code == null) {
       expect(status, `the control build failed (${ms} ms):\n${tail}`).toBe(0);

@@ -4,6 +4,7 @@ import { VFile } from 'vfile';
 import { join } from 'node:path';
 import { markdownConfig, parseMacros, readMacros, withBase } from '../../../src/markdown/index.ts';
 import { rehypeKatexGuard } from '../../../src/markdown/rehype-katex-guard.ts';
+import { joinBase, normalizeBase } from '../../../src/book/base-path.ts';
 import { chapter, render, tempProject } from './helpers.ts';
 
 const ONE = 'content/chapters/01-one.mdx';
@@ -32,6 +33,16 @@ describe('site base for root-relative links', () => {
     expect(withBase('/a/b/', '/course')).toBe('/course/a/b/');
     expect(withBase('//cdn.example.org/x', '/course/')).toBe('//cdn.example.org/x');
     expect(withBase('/course', '/course/')).toBe('/course');
+  });
+
+  test('joinBase and normalizeBase: the one copy (src/book/base-path.ts) the pages and scripts use too', () => {
+    expect(joinBase('/chapters/sgd/', '/course')).toBe('/course/chapters/sgd/');
+    expect(joinBase('notation/', 'course/')).toBe('/course/notation/');
+    expect(joinBase('/', '/')).toBe('/');
+    // Unlike withBase, a site path is always put under the base, even one that looks based already.
+    expect(joinBase('/course/x/', '/course/')).toBe('/course/course/x/');
+    expect(normalizeBase(undefined)).toBe('/');
+    expect(normalizeBase(' /a//b ')).toBe('/a/b/');
   });
 });
 

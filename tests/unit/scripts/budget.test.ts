@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { TEXT_CHAPTER_JS_LIMIT, analyzeSite, budgetFailures, extractImports, formatTable } from '../../../scripts/budget.mjs';
+import { TEXT_CHAPTER_JS_LIMIT, analyzeSite, budgetFailures, extractImports, formatTable, warnMissing } from '../../../scripts/budget.mjs';
+import { resetWarnings, warnings } from '../../../src/errors/warnings.ts';
 
 const gz = (s: string | Buffer) => gzipSync(s, { level: 9 }).length;
 
@@ -104,6 +105,28 @@ describe('analyzeSite', () => {
     expect(f[0].message).toContain('/chapters/heavy/');
     expect(f[0].message).toContain(String(gz(big)));
     expect(budgetFailures(a, 1).map((x) => x.page).sort()).toEqual(['/chapters/heavy/', '/chapters/text/']);
+  });
+
+  test('files referenced but not in the folder are budget/missing-file warnings, printed once each', () => {
+    resetWarnings();
+    const printed: string[] = [];
+    const spy = vi.spyOn(console, 'warn').mockImplementation((m: unknown) => void printed.push(String(m)));
+    try {
+      const a = analyzeSite(dir);
+      expect(warnMissing(a, 'dist')).toBe(1);
+      expect(warnMissing(a, 'dist')).toBe(1);
+      expect(printed).toEqual([
+        [
+          'warning [budget/missing-file] dist/chapters/heavy/index.html: Refers to <script src>: /_astro/gone.js, which is not in dist/ (so its size is not counted).',
+          '  hint: Check the path; files that are not built belong in public/.',
+          '  docs: CONTRIBUTING.md#before-you-open-a-pull-request',
+        ].join('\n'),
+      ]);
+      expect(warnings().map((w) => [w.code, w.count])).toEqual([['budget/missing-file', 2]]);
+    } finally {
+      spy.mockRestore();
+      resetWarnings();
+    }
   });
 
   test('a site built under a base path', () => {

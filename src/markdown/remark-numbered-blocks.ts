@@ -6,8 +6,8 @@
  */
 import { relative, basename } from 'node:path';
 import { visit } from 'unist-util-visit';
-import { BookError } from '../errors/index.ts';
-import { loadBook, slugFromFile } from './book.ts';
+import { bookError } from '../errors/index.ts';
+import { loadBook, slugFromFile } from '../book/book.ts';
 
 const NUMBERED: Record<string, string> = { Figure: 'fig-', Exercise: 'ex-' };
 const ID = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
@@ -45,22 +45,10 @@ export function remarkNumberedBlocks(options: { root: string }) {
       const idAttr = attrs.find((a) => a.type === 'mdxJsxAttribute' && a.name === 'id');
       const id = typeof idAttr?.value === 'string' ? idAttr.value : undefined;
       if (!id || !ID.test(id)) {
-        throw new BookError({
-          code: 'component/bad-id',
-          message: `<${name}> needs an id attribute made of lowercase words joined by dashes.`,
-          location: { file: rel, line, column: node.position?.start.column },
-          expected: `${NUMBERED[name]}something`,
-          received: id === undefined ? 'no id' : JSON.stringify(id),
-          hint: `Write <${name} id="${NUMBERED[name]}my-name" …>: the id is its permalink.`,
-        });
+        throw bookError('component/bad-id', { component: name, prefix: NUMBERED[name], id }, { file: rel, line, column: node.position?.start.column });
       }
       if (ids.has(id)) {
-        throw new BookError({
-          code: 'component/duplicate-id',
-          message: `The id "${id}" is used twice in this chapter (first on line ${ids.get(id)}).`,
-          location: { file: rel, line },
-          hint: 'Give every figure and exercise its own id.',
-        });
+        throw bookError('component/duplicate-id', { id, firstLine: ids.get(id)! }, { file: rel, line });
       }
       ids.set(id, line ?? 0);
       counters[name] = (counters[name] ?? 0) + 1;
