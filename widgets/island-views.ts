@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { widgets } from './registry.ts';
+import { bookError } from '../src/errors/index.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const VIEWS_FILE = join(HERE, '_generated', 'IslandViews.astro');
@@ -36,7 +37,7 @@ ${branches}
 export function writeIslandViews(): string {
   for (const w of widgets) {
     const view = join(HERE, w.slug, `${w.name}.svelte`);
-    if (!existsSync(view)) throw new Error(`widgets/registry.ts lists ${w.name}, but its view widgets/${w.slug}/${w.name}.svelte does not exist.`);
+    if (!existsSync(view)) throw bookError('widget/no-view', { slug: w.slug, name: w.name }, { file: `widgets/${w.slug}/index.ts` });
   }
   const text = islandViewsSource();
   const old = existsSync(VIEWS_FILE) ? readFileSync(VIEWS_FILE, 'utf8') : '';

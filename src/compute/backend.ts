@@ -71,7 +71,7 @@ function checkOptions(options: ComputeOptions): BackendName[] {
   return [...new Set(backends)];
 }
 
-function describe(choice: BackendChoice): string {
+function describeChoice(choice: BackendChoice): string {
   return `[compute] tfjs backend: ${choice.backend}${choice.reason ? ` (${choice.reason})` : ''}`;
 }
 
@@ -79,7 +79,7 @@ async function create(order: BackendName[], flags: Flags | undefined): Promise<C
   const engine = await import('./engine.ts');
   const tf = engine.tf as unknown as Tf;
   let choice = await engine.chooseBackend(order, flags);
-  console.info(describe(choice));
+  console.info(describeChoice(choice));
   let generation = 0;
   const listeners = new Set<(c: Compute) => void>();
   let unwatch = () => {};
@@ -138,7 +138,7 @@ async function create(order: BackendName[], flags: Flags | undefined): Promise<C
       // `reason` says why the best backend is not running: only then is the loss part of it.
       if (choice.reason) choice = { ...choice, reason: `${why}; ${choice.reason}` };
       generation++;
-      console.info(`${describe(choice)}, restarted after: ${why}`);
+      console.info(`${describeChoice(choice)}, restarted after: ${why}`);
       watch();
       for (const cb of [...listeners]) {
         try {

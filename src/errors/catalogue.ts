@@ -370,11 +370,11 @@ export const catalogue = {
     message: (a) => `No widget with slug "${a.slug}" in widgets/registry.ts.`,
     hint: 'Register the widget in widgets/registry.ts.',
   }),
-  'widget/no-view': error<{ slug: string }>({
-    summary: 'a registered widget whose view `widgets/Island.astro` does not render',
+  'widget/no-view': error<{ slug: string; name: string }>({
+    summary: 'a registered widget whose view `widgets/<slug>/<Name>.svelte` does not exist',
     section: 'adding-a-widget',
-    message: (a) => `Widget "${a.slug}" is registered but widgets/Island.astro does not render it.`,
-    hint: 'Import its Svelte view in Island.astro and add a branch for it.',
+    message: (a) => `widgets/registry.ts lists ${a.name}, but its view widgets/${a.slug}/${a.name}.svelte does not exist.`,
+    hint: 'Write the view there (the island renders widgets/<slug>/<Name>.svelte; its list of views is generated from the registry).',
   }),
   'statelink/unknown-target': error<{ target?: string; ids: string[] }>({
     summary: 'a `StateLink` to a widget id that is not in the chapter',

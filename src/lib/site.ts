@@ -1,13 +1,13 @@
 /** Small helpers shared by pages and layouts (build time only). */
 import { loadBook, type BookInfo, type ChapterInfo } from '../book/book.ts';
+import { joinBase } from '../book/base-path.ts';
 
 /** The project root (set by astro.config.mjs; bundled chunks cannot find it from their own path). */
 export const root: string = import.meta.env.IW_ROOT ?? process.cwd();
 
-/** Joins the configured base (`/` or `/course/`) with a site path that starts with `/`. */
+/** Joins the configured base (`/` or `/course/`) with a site path that starts with `/`: a root-relative path under the site's base path (one rule for the whole project: src/book/base-path.ts). */
 export function withBase(path: string): string {
-  const base = import.meta.env.BASE_URL.replace(/\/$/, '');
-  return `${base}${path.startsWith('/') ? path : `/${path}`}`;
+  return joinBase(path, import.meta.env.BASE_URL);
 }
 
 let cached: BookInfo | undefined;

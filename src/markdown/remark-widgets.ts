@@ -10,7 +10,7 @@
 import { relative } from 'node:path';
 import { visit } from 'unist-util-visit';
 import { bookError, closest, type ArgsOf, type ErrorCode } from '../errors/index.ts';
-import { applyValues, defaults, writeQuery } from '../../widgets/core/params.ts';
+import { applyInput, defaults, writeQuery } from '../../widgets/core/params.ts';
 import { widgetByName, widgets, type WidgetEntry } from '../../widgets/registry.ts';
 
 const ID = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
@@ -44,6 +44,9 @@ function literal(node: any): unknown {
         return node.operator === '-' ? -node.argument.value : node.argument.value;
       }
       break;
+    case 'ArrayExpression':
+      // Points parameters: data={[0.5, -1, 2]} or observations={[[0, 1], [2, -0.5]]}.
+      return node.elements.map((e: unknown) => literal(e));
     case 'ObjectExpression': {
       const out: Record<string, unknown> = {};
       for (const p of node.properties) {
@@ -114,7 +117,7 @@ export function remarkWidgets(options: { root: string }) {
         return;
       }
       if (instances.has(id)) fail(node, 'widget/duplicate-id', { id });
-      const { notices } = applyValues(entry.schema.params, defaults(entry.schema.params), props);
+      const { notices } = applyInput(entry.schema, defaults(entry.schema.params), props);
       if (notices.length > 0) {
         const problems = notices.map((n) => n.message);
         fail(node, 'widget/bad-prop', { kind: 'invalid', widget: entry.name, id, problems, params: Object.keys(entry.schema.params), slug: entry.slug });
@@ -140,7 +143,7 @@ export function remarkWidgets(options: { root: string }) {
         fail(node, 'statelink/bad-set', { kind: 'not-literal' });
       }
       if (typeof values !== 'object' || values === null) fail(node, 'statelink/bad-set', { kind: 'not-object' });
-      const { values: full, notices } = applyValues(entry.schema.params, defaults(entry.schema.params), Object.entries(values as object));
+      const { values: full, notices } = applyInput(entry.schema, defaults(entry.schema.params), Object.entries(values as object));
       if (notices.length > 0) fail(node, 'statelink/bad-set', { kind: 'invalid', target, problems: notices.map((n) => n.message), slug: entry.slug });
       const query = writeQuery(entry.schema.params, full, '', `${target}.`);
       node.attributes = [

@@ -105,7 +105,7 @@ const samples: { [C in Code]: ArgsOf<C>[] } = {
   'widget/bad-id': [{ widget: 'BetaBinomial', id: 'Coin' }, { widget: 'BetaBinomial' }],
   'widget/duplicate-id': [{ id: 'coin' }],
   'widget/unknown': [{ slug: 'beta-binomal' }],
-  'widget/no-view': [{ slug: 'new-widget' }],
+  'widget/no-view': [{ slug: 'new-widget', name: 'NewWidget' }],
   'statelink/unknown-target': [
     { target: 'cion', ids: ['coin'] },
     { ids: [] },
