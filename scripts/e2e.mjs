@@ -3,7 +3,8 @@
 //
 //   node scripts/e2e.mjs [--reuse] [vitest args…]
 //
-// 1. Checks that a Chromium is installed (tests/e2e/support/chromium.mjs says how to get one).
+// 1. Picks the Chromium and prints which and why: $CHROMIUM_PATH, else a system one, else the one in
+//    the npm package @sparticuz/chromium, unpacked on first use (tests/e2e/support/chromium.mjs).
 // 2. Builds dist/ if it is missing (`npm test` builds it just before; `npm run test:e2e` alone may not).
 // 3. Builds dist-course/, the same site under the base path /course/ (IW_BASE=/course/ IW_OUT=dist-course),
 //    every time (with --reuse: only when it is missing), with its Pagefind index.
@@ -12,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findChromium } from '../tests/e2e/support/chromium.mjs';
+import { resolveChromium } from '../tests/e2e/support/chromium.mjs';
 
 const node = process.execPath;
 
@@ -54,10 +55,14 @@ export function ensureDist(outDir = 'dist') {
   buildSite({ outDir, base: '/' });
 }
 
-/** Exits with a clear message when no Chromium is installed. */
-export function requireChromium() {
+/**
+ * The Chromium the browser tests use (unpacking the packaged one if that is it); prints which and
+ * why. Exits with a clear message when there is none.
+ * @returns {Promise<import('../tests/e2e/support/chromium.mjs').ChromiumChoice>}
+ */
+export async function requireChromium() {
   try {
-    return findChromium();
+    return await resolveChromium();
   } catch (e) {
     console.error(`\n✗ The browser tests need Chromium.\n\n${/** @type {Error} */ (e).message}\n`);
     process.exit(1);
@@ -70,14 +75,14 @@ if (isMain) {
   const reuse = args.includes('--reuse');
   const vitestArgs = args.filter((a) => a !== '--reuse');
   const t0 = performance.now();
-  const chrome = requireChromium();
-  console.log(`Chromium: ${chrome}`);
+  const chrome = await requireChromium();
   ensureDist('dist');
   if (reuse && existsSync(join('dist-course', 'index.html'))) console.log('Reusing dist-course/ (--reuse).');
   else buildSite({ outDir: 'dist-course', base: '/course/' });
   const r = spawnSync(node, [join('node_modules', 'vitest', 'vitest.mjs'), 'run', '-c', 'vitest.e2e.config.ts', ...vitestArgs], {
     stdio: 'inherit',
-    env: { ...process.env, CHROMIUM_PATH: process.env.CHROMIUM_PATH || chrome },
+    // The test files make the same choice; this keeps them from printing it again.
+    env: { ...process.env, IW_CHROMIUM_ANNOUNCED: chrome.path },
   });
   console.log(`\ne2e: ${((performance.now() - t0) / 1000).toFixed(1)} s in all`);
   process.exit(r.status ?? 1);

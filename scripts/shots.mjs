@@ -34,7 +34,7 @@ function firstChapter() {
   return `chapters/${slugs[0]}/`;
 }
 
-requireChromium();
+await requireChromium();
 if (dir === 'dist') ensureDist('dist');
 const chapter = (opt('--chapter', undefined) ?? firstChapter()).replace(/^\//, '');
 mkdirSync(out, { recursive: true });

@@ -1,18 +1,19 @@
 #!/usr/bin/env node
-// Runs a command with a Node.js new enough for Astro 7 and Vitest 5 (>= 22.12).
+// Runs a command with a Node.js new enough for Astro 7 and Vitest 5 (>= 22.18).
 //
 // `npm start` and `npm test` must work as written on a machine whose system Node is 20. When the
 // running Node is older than MIN, this installs the `node@24` package from the npm registry into a
 // cache folder once (it ships a real Node binary) and re-runs the command with that Node first on
 // PATH, so every `#!/usr/bin/env node` tool below (astro, vitest, pagefind) uses it.
 //
-// Written for Node 18+ with no dependencies: it runs before `node_modules` is trusted.
+// Written for Node 18+ with no dependencies: it runs before `node_modules` is trusted. .ci/run runs
+// its npm commands through it too (`node scripts/with-node.mjs npm install …`): the one copy of this bootstrap.
 import { spawnSync, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
-const MIN = [22, 12];
+const MIN = [22, 18]; // 22.18: plain .ts imports without a flag (scripts/serve.mjs, budget.mjs)
 const PACKAGE = 'node@24';
 
 const args = process.argv.slice(2);
