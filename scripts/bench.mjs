@@ -1,12 +1,16 @@
-// `npm run bench`: the widgets' compute in headless Chromium, on WebGL (SwiftShader) and on CPU.
-// Prints the device-check numbers (/diagnostics/) and the SGD widget's frame times at K = 10⁴ and
-// 10⁵ chains (requestAnimationFrame intervals while it plays at one step per frame, median and 95th
-// percentile). Builds dist/ first if it is missing.
-import { existsSync } from 'node:fs';
+// `npm run bench`: the widgets' compute in headless Chromium, per backend — WebGL (SwiftShader),
+// WASM SIMD and CPU forced with ?backend=, and the automatic choice with WebGL on and off (which
+// backend it picks and how long choosing took). For each: the device-check routines (/diagnostics/)
+// and the SGD widget's frame times at K = 10⁴ and 10⁵ chains (requestAnimationFrame intervals while
+// it plays at one step per frame: median and 95th percentile). Prints a table per backend and writes
+// everything to bench-results.json (or the path given as the first argument). Builds dist/ first if
+// it is missing.
+import { existsSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { serve } from './serve.mjs';
 import { launch } from '../tests/e2e/support/chromium.mjs';
 
+const out = process.argv[2] ?? 'bench-results.json';
 if (!existsSync('dist/index.html')) {
   const r = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
@@ -14,21 +18,33 @@ if (!existsSync('dist/index.html')) {
 const server = await serve({ dir: 'dist', base: '/', port: 0, quiet: true });
 const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
 
+const runs = [
+  { name: 'automatic, WebGL on (SwiftShader)', webgl: 'swiftshader', query: '' },
+  { name: 'automatic, WebGL off', webgl: 'none', query: '' },
+  { name: 'WebGL (SwiftShader), forced', webgl: 'swiftshader', query: '?backend=webgl' },
+  { name: 'WASM, forced', webgl: 'none', query: '?backend=wasm' },
+  { name: 'CPU, forced', webgl: 'none', query: '?backend=cpu' },
+];
+const results = { date: new Date().toISOString(), runs: [] };
+
 try {
-  for (const webgl of ['swiftshader', 'none']) {
-    const browser = await launch({ webgl });
-    const page = await browser.newPage({ viewport: { width: 1200, height: 1400 } });
-    await page.goto(`${server.url}diagnostics/`);
+  for (const run of runs) {
+    const browser = await launch({ webgl: run.webgl });
+    const context = await browser.newContext({ viewport: { width: 1200, height: 1400 } });
+    const page = await context.newPage();
+    await page.goto(`${server.url}diagnostics/${run.query}`);
     await page.click('#diag-run');
     await page.waitForFunction(() => window.diagnostics, null, { timeout: 300_000 });
     const d = await page.evaluate(() => window.diagnostics);
-    console.log(`\n## Chromium, WebGL preset "${webgl}": backend ${d.backend}${d.reason ? ` (${d.reason})` : ''}`);
-    for (const r of d.rows) console.log(`  ${r.name.padEnd(66)} ${r.ms.toFixed(2).padStart(9)} ms   ${r.rate}`);
+    console.log(`\n## ${run.name}: ${d.label} (${d.how}${d.how === 'measured' ? ` in ${d.chooseMs.toFixed(0)} ms` : ''})${d.reason ? ` — ${d.reason}` : ''}`);
+    for (const m of d.measured) console.log(`  chooser: ${m.backend.padEnd(6)} ${m.ms !== undefined ? `${m.ms.toFixed(2).padStart(8)} ms` : `  ${m.failure}`}`);
+    for (const r of d.rows) console.log(`  ${r.name.padEnd(78)} ${r.ms.toFixed(2).padStart(9)} ms   ${r.rate}`);
+    const frames = [];
     for (const K of [10_000, 100_000]) {
-      await page.goto(`${server.url}embed/sgd-variance/?chains=${K}&steps=1000`);
-      await page.waitForFunction(() => /GPU|CPU/.test(document.querySelector('.iw-backend')?.textContent ?? ''), null, { timeout: 120_000 });
+      await page.goto(`${server.url}embed/sgd-variance/?chains=${K}&steps=1000${run.query.replace('?', '&')}`);
+      await page.waitForFunction(() => /Running on/.test(document.querySelector('.iw-backend')?.textContent ?? ''), null, { timeout: 120_000 });
       await page.waitForTimeout(1000);
-      const frames = await page.evaluate(
+      const dt = await page.evaluate(
         () =>
           new Promise((resolve) => {
             const t = [];
@@ -40,11 +56,16 @@ try {
             requestAnimationFrame(tick);
           }),
       );
-      const k = await page.evaluate(() => document.querySelector('.iw-summary')?.textContent?.match(/After (\d+) step/)?.[1]);
-      console.log(`  SGD widget, K = ${K.toLocaleString('en')}: frame median ${quantile(frames, 0.5).toFixed(1)} ms, p95 ${quantile(frames, 0.95).toFixed(1)} ms (at step ${k})`);
+      const k = await page.evaluate(() => window.infiniteWidth?.readout?.('embed')?.k);
+      const row = { chains: K, medianMs: quantile(dt, 0.5), p95Ms: quantile(dt, 0.95), step: k };
+      frames.push(row);
+      console.log(`  SGD widget, K = ${K.toLocaleString('en')}: frame median ${row.medianMs.toFixed(1)} ms, p95 ${row.p95Ms.toFixed(1)} ms (at step ${k})`);
     }
+    results.runs.push({ ...run, backend: d.backend, label: d.label, how: d.how, chooseMs: d.chooseMs, reason: d.reason, measured: d.measured, routines: d.rows, sgdFrames: frames });
     await browser.close();
   }
 } finally {
   await server.close();
 }
+writeFileSync(out, JSON.stringify(results, null, 2));
+console.log(`\nwrote ${out}`);

@@ -1,20 +1,30 @@
 /**
  * One lazily loaded tfjs instance per page, shared by every widget.
  *
- * `getCompute()` imports ./engine.ts (and with it tfjs) on first call only, picks a backend (WebGL,
- * then CPU; falling back is normal and logged with console.info, never as an error), and survives
- * a lost WebGL context: it starts the backends again and tells subscribers through `onChange`, so
- * widgets rebuild their tensors. Nothing here imports tfjs statically (only its types).
+ * `getCompute()` imports ./engine.ts (and with it tfjs) on first call only and picks a backend by
+ * measuring the candidates (WebGL, WASM SIMD, CPU: engine.ts measureBackends); the choice and its
+ * table are remembered for the browser session (sessionStorage), so later pages start at once.
+ * A reader can force one with `?backend=webgl|wasm|cpu` on any page. Falling back is normal and
+ * logged with console.info, never as an error. A lost WebGL context restarts the backends in the
+ * measured order and tells subscribers through `onChange`, so widgets rebuild their tensors.
+ * Nothing here imports tfjs statically (only its types).
  */
 import type * as TF from '@tensorflow/tfjs-core';
-import type { BackendChoice, BackendName, Flags } from './engine.ts';
+import type { BackendChoice, BackendName, Flags, Measured } from './engine.ts';
 
-export type { BackendName } from './engine.ts';
+export type { BackendName, Measured } from './engine.ts';
 export type Tf = typeof TF;
 
 export interface ComputeOptions {
-  /** Backends to try, best first (default ['webgl', 'cpu']). Only the first getCompute call's options count. */
+  /** Candidate backends (default ['webgl', 'wasm', 'cpu']). Only the first getCompute call's options count. */
   backends?: BackendName[];
+  /**
+   * 'measure' (default with several candidates): time each and keep the fastest; 'ranked': the
+   * first that works, in the order given (what Node tests use with one candidate).
+   */
+  choose?: 'measure' | 'ranked';
+  /** Total time the measurement may take, in ms (150). */
+  budgetMs?: number;
   /** tfjs environment flags to set before the backends start (e.g. { SOFTWARE_WEBGL_ENABLED: true } in tests). */
   flags?: Flags;
 }
@@ -24,8 +34,16 @@ export interface Compute {
   readonly tf: Tf;
   /** The backend running now; may change after a lost WebGL context. */
   readonly backend: BackendName;
-  /** Why a better backend is not running (for the reader-visible backend badge). */
+  /** Why this backend, in one line for the reader-visible badge ("fastest here; WebGL measured 3.1× slower"). */
   readonly reason?: string;
+  /** How it was chosen: measured on this page, remembered from an earlier one, forced by ?backend=, or ranked. */
+  readonly how: BackendChoice['how'];
+  /** The measured table (ms of the workload per backend, or why one could not run). */
+  readonly measured: readonly Measured[];
+  /** ms spent choosing on this page. */
+  readonly chooseMs: number;
+  /** "WASM SIMD", "WebGL", "CPU". */
+  readonly label: string;
   /** 32, or 16 on WebGL devices without float32 textures. */
   readonly floatPrecision: 16 | 32;
   /** Bumped each time the backend restarts: tensors made under an older generation are gone. */
@@ -48,7 +66,9 @@ export interface TensorTracker {
   assertFlat(allowed?: number): void;
 }
 
-const ALL_BACKENDS: readonly BackendName[] = ['webgl', 'cpu'];
+const ALL_BACKENDS: readonly BackendName[] = ['webgl', 'wasm', 'cpu'];
+/** sessionStorage key of the measured choice (versioned with the workload). */
+export const CHOICE_KEY = 'iw-compute-choice-v1';
 
 let pending: Promise<Compute> | null = null;
 let current: Compute | null = null;
@@ -61,24 +81,69 @@ function checkOptions(options: ComputeOptions): BackendName[] {
   }
   const backends = options.backends ?? [...ALL_BACKENDS];
   if (!Array.isArray(backends) || backends.length === 0) {
-    throw new RangeError("getCompute(options): backends must be a non-empty array of 'webgl' | 'cpu'");
+    throw new RangeError("getCompute(options): backends must be a non-empty array of 'webgl' | 'wasm' | 'cpu'");
   }
   for (const b of backends) {
     if (!ALL_BACKENDS.includes(b)) {
-      throw new RangeError(`getCompute(options): unknown backend '${String(b)}', expected 'webgl' or 'cpu'`);
+      throw new RangeError(`getCompute(options): unknown backend '${String(b)}', expected 'webgl', 'wasm' or 'cpu'`);
     }
   }
   return [...new Set(backends)];
 }
 
 function describeChoice(choice: BackendChoice): string {
-  return `[compute] tfjs backend: ${choice.backend}${choice.reason ? ` (${choice.reason})` : ''}`;
+  return `[compute] tfjs backend: ${choice.backend}${choice.reason ? ` (${choice.reason})` : ''}${choice.chooseMs >= 1 ? `, chosen in ${Math.round(choice.chooseMs)} ms` : ''}`;
 }
 
-async function create(order: BackendName[], flags: Flags | undefined): Promise<Compute> {
+/** `?backend=` on the page, if it names a candidate. */
+function readOverride(order: readonly BackendName[]): BackendName | null {
+  if (typeof location === 'undefined') return null;
+  const v = new URLSearchParams(location.search).get('backend');
+  return v && (order as readonly string[]).includes(v) ? (v as BackendName) : null;
+}
+
+function readRemembered(order: readonly BackendName[]): { ranking: BackendName[]; measured: Measured[] } | null {
+  try {
+    const raw = typeof sessionStorage === 'undefined' ? null : sessionStorage.getItem(CHOICE_KEY);
+    if (!raw) return null;
+    const r = JSON.parse(raw) as { ranking?: unknown; measured?: unknown };
+    if (!Array.isArray(r.ranking) || !Array.isArray(r.measured)) return null;
+    const ranking = r.ranking.filter((b): b is BackendName => (order as readonly unknown[]).includes(b));
+    return ranking.length ? { ranking, measured: r.measured as Measured[] } : null;
+  } catch {
+    return null; // storage disabled, or a tampered value: measure again
+  }
+}
+
+function remember(choice: BackendChoice): void {
+  try {
+    sessionStorage?.setItem(CHOICE_KEY, JSON.stringify({ ranking: choice.ranking, measured: choice.measured }));
+  } catch {
+    /* storage may be disabled: then every page measures */
+  }
+}
+
+async function choose(engine: typeof import('./engine.ts'), order: BackendName[], options: ComputeOptions): Promise<BackendChoice> {
+  const forced = readOverride(order);
+  if (forced) return engine.chooseBackend([forced, ...order.filter((b) => b !== forced)], options.flags, 'forced');
+  const measure = (options.choose ?? (order.length > 1 ? 'measure' : 'ranked')) === 'measure';
+  if (!measure) return engine.chooseBackend(order, options.flags, 'ranked');
+  const known = readRemembered(order);
+  if (known) {
+    const c = await engine.chooseBackend([...known.ranking, ...order.filter((b) => !known.ranking.includes(b))], options.flags, 'remembered', known.measured);
+    if (c.how === 'remembered') return c;
+    // The remembered best no longer starts: measure again.
+  }
+  const c = await engine.measureBackends(order, options.flags, options.budgetMs ?? 150);
+  remember(c);
+  return c;
+}
+
+async function create(order: BackendName[], options: ComputeOptions): Promise<Compute> {
   const engine = await import('./engine.ts');
   const tf = engine.tf as unknown as Tf;
-  let choice = await engine.chooseBackend(order, flags);
+  const flags = options.flags;
+  let choice = await choose(engine, order, options);
   console.info(describeChoice(choice));
   let generation = 0;
   const listeners = new Set<(c: Compute) => void>();
@@ -93,6 +158,18 @@ async function create(order: BackendName[], flags: Flags | undefined): Promise<C
     },
     get reason() {
       return choice.reason;
+    },
+    get how() {
+      return choice.how;
+    },
+    get measured() {
+      return choice.measured;
+    },
+    get chooseMs() {
+      return choice.chooseMs;
+    },
+    get label() {
+      return engine.backendLabel(choice.backend, choice.wasmFeatures);
     },
     get floatPrecision() {
       return choice.floatPrecision;
@@ -130,7 +207,8 @@ async function create(order: BackendName[], flags: Flags | undefined): Promise<C
       unwatch();
       unwatch = () => {};
       try {
-        choice = await engine.restartBackend(order, flags);
+        // The next-best measured backend first (the same one again, with a fresh context, if it still starts).
+        choice = await engine.restartBackend(choice.ranking, flags, choice.measured);
       } catch (error) {
         // Even the CPU backend failed: keep reporting the last choice; widgets will throw on use.
         choice = { ...choice, reason: `${why}; restart failed: ${(error as Error)?.message ?? String(error)}` };
@@ -177,7 +255,7 @@ async function create(order: BackendName[], flags: Flags | undefined): Promise<C
 export function getCompute(options: ComputeOptions = {}): Promise<Compute> {
   if (pending) return pending;
   const order = checkOptions(options);
-  pending = create(order, options.flags);
+  pending = create(order, options);
   pending.catch(() => {
     // Let a later call try again (e.g. a failed chunk download).
     pending = null;

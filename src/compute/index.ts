@@ -4,8 +4,8 @@
  * Importing this file loads no tfjs: `getCompute()` fetches it (./engine.ts) on first call, and
  * the ensemble and SGD-chain builders take the resulting `Compute` and use `compute.tf`.
  */
-export { getCompute, liveTensors, trackTensors } from './backend.ts';
-export type { BackendName, Compute, ComputeOptions, TensorTracker, Tf } from './backend.ts';
+export { CHOICE_KEY, getCompute, liveTensors, trackTensors } from './backend.ts';
+export type { BackendName, Compute, ComputeOptions, Measured, TensorTracker, Tf } from './backend.ts';
 export { createRng, seedFromString } from './rng.ts';
 export type { Rng } from './rng.ts';
 export { adaptiveSteps, createLoop, getLoop, prefersReducedMotion, register } from './loop.ts';

@@ -60,7 +60,7 @@ describe('widget kit', () => {
     await expect.poll(async () => (await readout(page, 'embed'))?.k ?? 0, { timeout: 60_000 }).toBeGreaterThan(30);
     const r = await readout(page, 'embed');
     expect(r.widget).toBe('sgd-variance');
-    expect(r.backend).toBe('cpu');
+    expect(['wasm', 'cpu']).toContain(r.backend); // WebGL is off in this browser
     expect(r.stationaryVariance).toBeCloseTo(0.1 / 1.9, 10);
     // Exact theory at step k for ε = 0.1, M = 1, data mean 0 and variance 1: E θ_k = 0.9^k θ₀.
     expect(r.theory.mean).toBeCloseTo(0.9 ** r.k * 2, 10);

@@ -174,12 +174,13 @@ describe('SGD variance widget (tensor module)', () => {
     return Number(/After (\d+) step/.exec(text)?.[1] ?? -1);
   }
 
-  for (const [name, which, backend] of [
-    ['WebGL (SwiftShader)', gl, /GPU \(WebGL\)/],
-    ['no WebGL: CPU fallback', nogl, /Running on CPU/],
+  for (const [name, which, query, backend] of [
+    ['WebGL (SwiftShader), forced', gl, '&backend=webgl', /GPU \(WebGL\)/],
+    ['no WebGL: the measured fallback (WASM)', nogl, '', /Running on WASM/],
+    ['the CPU backend, forced', nogl, '&backend=cpu', /Running on CPU/],
   ] as const) {
     test(`runs on ${name}, matches the theory, keeps the tensor count flat`, async () => {
-      const { context, page, errors } = await open(which(), URL_);
+      const { context, page, errors } = await open(which(), URL_ + query);
       await hydrated(page, 'embed');
       await expect.poll(() => page.locator('#embed .iw-backend').textContent(), { timeout: 60_000 }).toMatch(backend);
       await expect.poll(() => progress(page), { timeout: 60_000 }).toBeGreaterThan(20);
@@ -205,7 +206,7 @@ describe('SGD variance widget (tensor module)', () => {
   test('URL state, keyboard play/pause/step, and editing the data by keyboard', async () => {
     const { context, page, errors } = await open(nogl(), `${s.url}embed/sgd-variance/?eps=0.1&batch=4&steps=60&chains=1000`);
     await hydrated(page, 'embed');
-    await expect.poll(() => page.locator('#embed .iw-backend').textContent(), { timeout: 60_000 }).toMatch(/CPU/);
+    await expect.poll(() => page.locator('#embed .iw-backend').textContent(), { timeout: 60_000 }).toMatch(/Running on/);
     expect(await summary(page, 'embed').textContent()).toContain(`Stationary variance ${(0.1 / 1.9 / 4).toFixed(4)}`);
     expect(await page.locator('#embed-eps-range').inputValue()).toBe('0.1');
     // Space pauses (and plays) when the widget has focus; the right arrow takes exactly one step.
@@ -227,7 +228,7 @@ describe('SGD variance widget (tensor module)', () => {
   });
 
   test('a forced WebGL context loss mid-run is recovered and the run continues', async () => {
-    const { context, page, errors } = await open(gl(), URL_);
+    const { context, page, errors } = await open(gl(), `${URL_}&backend=webgl`);
     await hydrated(page, 'embed');
     await expect.poll(() => page.locator('#embed .iw-backend').textContent(), { timeout: 60_000 }).toMatch(/WebGL/);
     await expect.poll(() => progress(page), { timeout: 60_000 }).toBeGreaterThan(10);
@@ -235,7 +236,7 @@ describe('SGD variance widget (tensor module)', () => {
     expect(lost).toBe(true);
     const k = await progress(page);
     await expect.poll(() => progress(page), { timeout: 60_000 }).toBeGreaterThan(k + 10);
-    expect(await page.locator('#embed .iw-backend').textContent()).toMatch(/GPU|CPU/);
+    expect(await page.locator('#embed .iw-backend').textContent()).toMatch(/GPU|WASM|CPU/);
     assertNoProblems(errors.take(), 'context loss');
     await context.close();
   });
