@@ -114,7 +114,7 @@ function measurePrecision(): 16 | 32 {
 
 function whyNot(name: BackendName): string | null {
   if (tf.findBackendFactory(name) == null) {
-    return name === 'webgl' ? 'WebGL backend not available outside a browser' : `${name} backend not registered`;
+    return name === 'webgl' ? 'not available outside a browser' : 'not registered';
   }
   if (name === 'webgl' && tf.env().getNumber('WEBGL_VERSION') === 0) {
     return 'this browser gives no WebGL context';
@@ -181,7 +181,7 @@ export function explain(best: Measured, measured: readonly Measured[]): string {
   for (const m of measured) {
     if (m.backend === best.backend) continue;
     if (m.ms !== undefined && best.ms) parts.push(`${NAMES[m.backend]} measured ${(m.ms / best.ms).toFixed(1)}× slower${m.floatPrecision === 16 ? ' (and float16 only)' : ''}`);
-    else if (m.failure) parts.push(`${NAMES[m.backend]} ${m.failure}`);
+    else if (m.failure) parts.push(`${NAMES[m.backend]} ${m.failure.startsWith('not timed') ? m.failure : `unavailable (${m.failure})`}`);
   }
   return parts.join('; ');
 }
@@ -221,7 +221,7 @@ export async function measureBackends(candidates: readonly BackendName[], flags?
     }
   }
   const ok = measured.filter((m) => m.ms !== undefined);
-  if (ok.length === 0) throw new Error(`No tfjs backend could start (tried ${order.join(', ')}): ${measured.map((m) => `${m.backend} ${m.failure}`).join('; ')}`);
+  if (ok.length === 0) throw new Error(`No tfjs backend could start (tried ${order.join(', ')}): ${measured.map((m) => `${NAMES[m.backend]} ${m.failure}`).join('; ')}`);
   // float16 backends only when nothing computes in float32.
   const cost = (m: Measured) => (m.floatPrecision === 16 ? 1e9 : 0) + (m.ms ?? Infinity);
   ok.sort((a, b) => cost(a) - cost(b));
@@ -242,7 +242,7 @@ export async function chooseBackend(order: readonly BackendName[], flags?: Flags
   for (const name of order) {
     const r = await activate(name);
     if ('failure' in r) {
-      reasons.push(`${name} ${r.failure}`);
+      reasons.push(`${NAMES[name]} unavailable (${r.failure})`);
       continue;
     }
     const first = name === order[0];

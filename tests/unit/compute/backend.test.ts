@@ -7,7 +7,7 @@ describe('getCompute', () => {
     vi.restoreAllMocks();
   });
 
-  it('falls through from WebGL to CPU in Node, with a reason, logged as info (not warn/error)', async () => {
+  it('falls through from WebGL to CPU in Node (measured: the only one that runs), with a reason, logged as info (not warn/error)', async () => {
     const info = vi.spyOn(console, 'info').mockImplementation(() => {});
     const warn = vi.spyOn(console, 'warn');
     const error = vi.spyOn(console, 'error');
@@ -18,7 +18,9 @@ describe('getCompute', () => {
     expect(compute.floatPrecision).toBe(32);
     expect(compute.tf.getBackend()).toBe('cpu');
     expect(info).toHaveBeenCalledTimes(1);
-    expect(String(info.mock.calls[0][0])).toMatch(/backend: cpu \(WebGL/);
+    expect(String(info.mock.calls[0][0])).toMatch(/backend: cpu \(.*WebGL unavailable \(not available outside a browser\)/);
+    expect(compute.how).toBe('measured');
+    expect(compute.measured.map((m) => [m.backend, m.ms !== undefined])).toEqual([['webgl', false], ['cpu', true]]);
     expect(warn).not.toHaveBeenCalled();
     expect(error).not.toHaveBeenCalled();
   });
@@ -84,7 +86,7 @@ describe('getCompute', () => {
   it('checks its options', async () => {
     testing.forget();
     expect(() => getCompute({ backends: [] })).toThrow(RangeError);
-    expect(() => getCompute({ backends: ['wasm' as never] })).toThrow(/unknown backend 'wasm'/);
+    expect(() => getCompute({ backends: ['webgpu' as never] })).toThrow(/unknown backend 'webgpu', expected 'webgl', 'wasm' or 'cpu'/);
     vi.spyOn(console, 'info').mockImplementation(() => {});
     const compute = await getCompute({ backends: ['cpu'] });
     expect(compute.backend).toBe('cpu');
