@@ -131,6 +131,8 @@ export function analyzeSite(dir, opts = {}) {
   const siteFiles = new Map();
   /** @type {Map<string, Bytes>} */
   const siteLazy = new Map();
+  /** @type {Map<string, Bytes>} */
+  const siteWasm = new Map();
   const inlineTotals = { js: { raw: 0, gzip: 0 }, css: { raw: 0, gzip: 0 } };
 
   /** @type {PageBudget[]} */
@@ -217,6 +219,8 @@ export function analyzeSite(dir, opts = {}) {
     // what the page already loads up front.
     /** @type {Map<string, Bytes>} */
     const lazy = new Map();
+    /** @type {Map<string, Bytes>} WASM binaries the lazy code can fetch (one of them per page at most: the backend picks by feature). */
+    const wasm = new Map();
     const queue = [...lazyRoots];
     while (queue.length) {
       const urlPath = /** @type {string} */ (queue.shift());
@@ -226,6 +230,15 @@ export function analyzeSite(dir, opts = {}) {
       if (!info) continue;
       lazy.set(f.abs, info.bytes);
       siteLazy.set(f.abs, info.bytes);
+      for (const m of info.text.matchAll(/[`"']((?:\/|\.{1,2}\/)[^`"'\s]*\.wasm)[`"']/g)) {
+        const w = toFile(m[1], f.urlPath);
+        const bin = w?.abs ? readFileSync(w.abs) : null;
+        if (bin && w?.abs) {
+          const b = sizes(bin);
+          wasm.set(w.abs, b);
+          siteWasm.set(w.abs, b);
+        }
+      }
       for (const s of [...info.imports.static, ...info.imports.dynamic]) if (/^(\.{1,2}\/|\/)/.test(s)) queue.push(new URL(s, ORIGIN + f.urlPath).pathname);
     }
 
@@ -247,6 +260,9 @@ export function analyzeSite(dir, opts = {}) {
       js: sum(assets.filter((a) => a.kind === 'js')),
       css: sum(assets.filter((a) => a.kind === 'css')),
       lazy: sum(lazy.values()),
+      // The largest binary the page may fetch (each browser fetches one: SIMD, threaded SIMD or plain).
+      wasm: [...wasm.values()].reduce((a, b) => (b.gzip > a.gzip ? b : a), { raw: 0, gzip: 0 }),
+      wasmFiles: [...wasm.keys()].map(urlOf),
       assets,
       lazyFiles: [...lazy.keys()].map(urlOf),
       missing,
@@ -269,7 +285,9 @@ export function analyzeSite(dir, opts = {}) {
       js: { raw: jsFiles.raw + inlineTotals.js.raw, gzip: jsFiles.gzip + inlineTotals.js.gzip },
       css: { raw: cssFiles.raw + inlineTotals.css.raw, gzip: cssFiles.gzip + inlineTotals.css.gzip },
       lazy: sumMap(siteLazy, () => true),
+      wasm: sumMap(siteWasm, () => true),
     },
+    wasmFiles: [...siteWasm.entries()].map(([abs, b]) => ({ file: urlOf(abs), ...b })),
   };
 }
 
@@ -307,14 +325,16 @@ export function kb(n) {
 
 /** The human table. @param {ReturnType<typeof analyzeSite>} a */
 export function formatTable(a) {
-  const head = ['page', 'kind', 'JS', 'JS gz', 'CSS', 'CSS gz', 'lazy JS gz'];
-  const rows = a.pages.map((p) => [p.page, p.textOnly ? 'text' : `${p.islands} island${p.islands === 1 ? '' : 's'}`, kb(p.js.raw), kb(p.js.gzip), kb(p.css.raw), kb(p.css.gzip), p.lazy.raw ? kb(p.lazy.gzip) : '–']);
-  const total = ['site total (unique files + inline)', '', kb(a.totals.js.raw), kb(a.totals.js.gzip), kb(a.totals.css.raw), kb(a.totals.css.gzip), kb(a.totals.lazy.gzip)];
+  const head = ['page', 'kind', 'JS', 'JS gz', 'CSS', 'CSS gz', 'lazy JS gz', 'lazy WASM gz'];
+  const rows = a.pages.map((p) => [p.page, p.textOnly ? 'text' : `${p.islands} island${p.islands === 1 ? '' : 's'}`, kb(p.js.raw), kb(p.js.gzip), kb(p.css.raw), kb(p.css.gzip), p.lazy.raw ? kb(p.lazy.gzip) : '–', p.wasm?.raw ? kb(p.wasm.gzip) : '–']);
+  const total = ['site total (unique files + inline)', '', kb(a.totals.js.raw), kb(a.totals.js.gzip), kb(a.totals.css.raw), kb(a.totals.css.gzip), kb(a.totals.lazy.gzip), a.totals.wasm?.raw ? kb(a.totals.wasm.gzip) : '–'];
   const all = [head, ...rows, total];
   const w = head.map((_, i) => Math.max(...all.map((r) => r[i].length)));
   const line = (/** @type {string[]} */ r) => r.map((c, i) => (i < 2 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  ');
   const rule = w.map((n) => '─'.repeat(n)).join('  ');
-  return [line(head), rule, ...rows.map(line), rule, line(total)].join('\n');
+  const bins = (a.wasmFiles ?? []).map((w) => `  ${w.file}: ${kb(w.raw)} (${kb(w.gzip)} gzip)`);
+  const wasmNote = bins.length ? ['', 'WASM binaries of the compute module (a page fetches at most one, only when a tensor widget starts):', ...bins] : [];
+  return [line(head), rule, ...rows.map(line), rule, line(total), ...wasmNote].join('\n');
 }
 
 const isMain = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
