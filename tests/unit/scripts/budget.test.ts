@@ -33,7 +33,7 @@ describe('analyzeSite', () => {
     '_astro/a.js': 'import{q}from"./shared.js";import"./side.js";const l=()=>import("./lazy.js");',
     '_astro/shared.js': 'export const q=1;',
     '_astro/side.js': 'import{q}from"./shared.js";console.log(q)',
-    '_astro/lazy.js': 'import"./lazydep.js";export default 1',
+    '_astro/lazy.js': 'import"./lazydep.js";const w=[`/_astro/b-simd.wasm`,"./b.wasm"];export default 1',
     '_astro/lazydep.js': 'export const z=2',
     '_astro/Widget.js': 'import{q}from"./shared.js";export default function W(){}',
     '_astro/client.js': 'export default()=>{}',
@@ -41,6 +41,8 @@ describe('analyzeSite', () => {
     '_astro/big.js': big,
     '_astro/site.css': '@import "./extra.css";body{color:red}',
     '_astro/extra.css': 'p{margin:0}',
+    '_astro/b-simd.wasm': 'wasm-simd-binary'.repeat(50),
+    '_astro/b.wasm': 'wasm-binary',
   };
   const page = (head: string, body = '') => `<!doctype html><html lang="en"><head>${head}</head><body>${body}</body></html>`;
   beforeAll(() => {
@@ -76,6 +78,11 @@ describe('analyzeSite', () => {
     expect(home.css.raw).toBe(Buffer.byteLength(files['_astro/site.css']) + Buffer.byteLength(files['_astro/extra.css']) + 'h1{x:y}'.length);
     expect(home.lazy.raw).toBe(Buffer.byteLength(files['_astro/lazy.js']) + Buffer.byteLength(files['_astro/lazydep.js']));
     expect(home.lazyFiles.sort()).toEqual(['/_astro/lazy.js', '/_astro/lazydep.js']);
+    // The WASM binaries that lazy code refers to: the page may fetch the largest one (a browser fetches one of them).
+    expect(home.wasmFiles.sort()).toEqual(['/_astro/b-simd.wasm', '/_astro/b.wasm']);
+    expect(home.wasm.raw).toBe(files['_astro/b-simd.wasm'].length);
+    expect(a.totals.wasm.raw).toBe(files['_astro/b-simd.wasm'].length + files['_astro/b.wasm'].length);
+    expect(formatTable(a)).toMatch(/\/_astro\/b-simd\.wasm: 800 B/);
     expect(home.textOnly).toBe(true);
     expect(home.chapter).toBe(false);
 
@@ -93,6 +100,7 @@ describe('analyzeSite', () => {
 
     // Site totals count each file once.
     const allJs = Object.entries(files).filter(([f]) => f.endsWith('.js') && !f.includes('lazy'));
+    expect(by['/chapters/heavy/'].wasm.raw).toBe(0);
     expect(a.totals.js.raw).toBe(allJs.reduce((n, [, t]) => n + Buffer.byteLength(t), 0) + 'var inline=1'.length);
     expect(formatTable(a)).toContain('/chapters/heavy/');
   });
