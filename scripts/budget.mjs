@@ -82,14 +82,14 @@ export function pagePath(rel) {
  * @typedef {{ raw: number, gzip: number }} Bytes
  * @typedef {{ kind: 'js' | 'css', source: string, file?: string, raw: number, gzip: number }} Asset
  * @typedef {{ page: string, file: string, textOnly: boolean, chapter: boolean, islands: number,
- *   js: Bytes, css: Bytes, lazy: Bytes, assets: Asset[], lazyFiles: string[], missing: string[] }} PageBudget
+ *   js: Bytes, css: Bytes, lazy: Bytes, wasm: Bytes, assets: Asset[], lazyFiles: string[], wasmFiles: string[], missing: string[] }} PageBudget
  */
 
 /**
  * Measures every page of a built site.
  * @param {string} dir the build folder (dist)
  * @param {{ base?: string }} [opts] the base path the site was built with
- * @returns {{ dir: string, base: string, pages: PageBudget[], totals: { js: Bytes, css: Bytes, lazy: Bytes } }}
+ * @returns {{ dir: string, base: string, pages: PageBudget[], totals: { js: Bytes, css: Bytes, lazy: Bytes, wasm: Bytes }, wasmFiles: ({ file: string } & Bytes)[] }}
  */
 export function analyzeSite(dir, opts = {}) {
   const root = resolve(dir);

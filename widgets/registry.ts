@@ -8,6 +8,7 @@
 import type { WidgetEntry } from './core/entry.ts';
 import betaBinomial from './beta-binomial/index.ts';
 import sgdVariance from './sgd-variance/index.ts';
+import backprop from './backprop/index.ts';
 
 export type { WidgetEntry };
 
@@ -23,7 +24,7 @@ function defineWidgets(list: WidgetEntry[]): readonly WidgetEntry[] {
   return Object.freeze(list);
 }
 
-export const widgets = defineWidgets([betaBinomial, sgdVariance]);
+export const widgets = defineWidgets([betaBinomial, sgdVariance, backprop]);
 
 export function widgetByName(name: string): WidgetEntry | undefined {
   return widgets.find((w) => w.name === name);

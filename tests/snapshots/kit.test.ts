@@ -8,7 +8,7 @@ import { render } from 'svelte/server';
 import Gallery from './kit/Gallery.svelte';
 import { figures, legendFigure } from './figures.ts';
 
-const PARTS = ['axis', 'line', 'band', 'rule', 'dots', 'bars', 'histogram', 'contour', 'legend', 'canvas-lines', 'canvas-points', 'heatmap', 'points-editor-1d', 'points-editor-2d'];
+const PARTS = ['axis', 'line', 'band', 'rule', 'dots', 'bars', 'histogram', 'contour', 'legend', 'canvas-lines', 'canvas-points', 'heatmap', 'points-editor-1d', 'points-editor-2d', 'dag'];
 
 describe('kit gallery (server-rendered parts)', () => {
   for (const part of PARTS) {

@@ -60,6 +60,11 @@ export interface StringParam extends ParamBase {
   maxLength: number;
   /** Characters allowed (a regex character class body, e.g. 'HTht'); others are dropped. */
   allowed: string;
+  /**
+   * Checks the (filtered) text: a message saying what is wrong, or null. A refused value falls
+   * back to the default with that message as its notice (and fails the build in a lesson).
+   */
+  validate?: (value: string) => string | null;
 }
 
 /** One point of a points parameter: [x] or [x, y]. */
@@ -271,6 +276,8 @@ export function coerce(name: string, spec: ParamSpec, raw: unknown): { value: Pa
         s = s.slice(0, spec.maxLength);
         why = why ? `${why}, and it was cut to ${spec.maxLength}` : `cut to ${spec.maxLength} characters`;
       }
+      const invalid = spec.validate?.(s);
+      if (invalid) return refuse(invalid);
       return why ? { value: s, notice: { param: name, message: `${spec.label}: ${why}.` } } : { value: s };
     }
     case 'points':
