@@ -9,6 +9,7 @@ import type { WidgetEntry } from './core/entry.ts';
 import betaBinomial from './beta-binomial/index.ts';
 import sgdVariance from './sgd-variance/index.ts';
 import backprop from './backprop/index.ts';
+import folding from './folding/index.ts';
 
 export type { WidgetEntry };
 
@@ -24,7 +25,7 @@ function defineWidgets(list: WidgetEntry[]): readonly WidgetEntry[] {
   return Object.freeze(list);
 }
 
-export const widgets = defineWidgets([betaBinomial, sgdVariance, backprop]);
+export const widgets = defineWidgets([betaBinomial, sgdVariance, folding, backprop]);
 
 export function widgetByName(name: string): WidgetEntry | undefined {
   return widgets.find((w) => w.name === name);
