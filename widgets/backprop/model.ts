@@ -37,7 +37,7 @@ export interface BackpropModel {
   finiteDifferences: Record<string, number>;
   /** Multiplications of the reverse sweep: one per differentiated edge. */
   opsBackprop: number;
-  /** Multiplications of the naive chain rule: for each variable, each path to the output multiplies its local derivatives. */
+  /** Multiplications of the naive chain rule: each path from each variable to the output, one per edge, on its own. */
   opsNaive: number;
   /** Set when the values cannot be evaluated (log of a negative, …): the graph is drawn, the sweep is not. */
   error: string | null;
@@ -93,11 +93,16 @@ function pathStats(graph: Graph, edges: readonly Edge[]): { count: Float64Array;
   return { count, length };
 }
 
-/** Naive chain-rule multiplications: Σ over variables Σ over their paths to the output of (edges − 1). */
+/**
+ * Naive chain-rule multiplications: every variable's derivative is the sum over its paths to the
+ * output of the output's adjoint times the local derivative on each edge of the path, so each path
+ * costs one multiplication per edge, evaluated on its own. (Backprop: one per edge in all.) On the
+ * chapter's linear chain with L + 1 weights this is (L + 1)(L + 2)/2 against 2L + 1.
+ */
 export function naiveOps(graph: Graph, edges: readonly Edge[] = edgesOf(graph)): number {
-  const { count, length } = pathStats(graph, edges);
+  const { length } = pathStats(graph, edges);
   let ops = 0;
-  for (const n of graph.nodes) if (n.kind === 'variable') ops += Math.max(0, length[n.id] - count[n.id]);
+  for (const n of graph.nodes) if (n.kind === 'variable') ops += length[n.id];
   return ops;
 }
 

@@ -60,16 +60,22 @@ describe('backprop stepper model', () => {
     expect(parts[0] + parts[1]).toBeCloseTo(m.evaluation.gradients.x, 2);
   });
 
-  it('counts multiplications: the linear chain of k products costs 2k by backprop and (k − 1)(k + 2)/2 by the naive chain rule', () => {
-    for (let k = 1; k <= 10; k++) {
-      const g = parseExpression(chain(k));
+  it('counts multiplications as the chapter does: on the linear chain with L + 1 weights, 2L + 1 by backprop and (L + 1)(L + 2)/2 by the naive chain rule', () => {
+    // ŷ = w_{L+1}·(…(w_2·(w_1·x))) with x a constant (the chapter differentiates the weights only).
+    const chainConst = (k: number) => Array.from({ length: k }, (_, i) => `w${k - i}*(`).join('') + '1.5' + ')'.repeat(k);
+    for (let L = 0; L <= 9; L++) {
+      const m = buildModel({ ...base, expr: chainConst(L + 1), vars: '' });
+      expect(m.opsBackprop, `L = ${L}`).toBe(2 * L + 1);
+      expect(m.opsNaive, `L = ${L}`).toBe(((L + 1) * (L + 2)) / 2);
+    }
+    // With x a variable too, its own path adds L + 1 naive multiplications and one backward edge.
+    for (let k = 1; k <= 8; k++) {
       const m = buildModel({ ...base, expr: chain(k), vars: '' });
       expect(m.opsBackprop).toBe(2 * k);
-      expect(naiveOps(g)).toBe(((k - 1) * (k + 2)) / 2);
-      expect(m.opsNaive).toBe(((k - 1) * (k + 2)) / 2);
+      expect(naiveOps(parseExpression(chain(k)))).toBe((k * (k + 3)) / 2);
     }
-    // Paths multiply with fan-out: x used twice in each of n nested squares has 2ⁿ paths.
-    expect(naiveOps(parseExpression('((x*x)*(x*x))*((x*x)*(x*x))'))).toBe(8 * (3 - 1));
+    // Paths multiply with fan-out: x used at each of 8 leaves, each 3 edges from the output.
+    expect(naiveOps(parseExpression('((x*x)*(x*x))*((x*x)*(x*x))'))).toBe(8 * 3);
   });
 
   it('variables not given are 1; a value that cannot be evaluated is reported, never thrown', () => {
