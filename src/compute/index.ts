@@ -18,7 +18,28 @@ export type {
   TaskHandle,
   Visibility,
 } from './loop.ts';
-export { createEnsemble, MAX_ENSEMBLE_PARAMETERS } from './ensemble.ts';
-export type { Ensemble, EnsembleActivation, EnsembleSpec, EnsembleWeights, TrainOptions } from './ensemble.ts';
+export { createEnsemble, MAX_ENSEMBLE_MEMBERS, MAX_ENSEMBLE_PARAMETERS } from './ensemble.ts';
+export type {
+  Ensemble,
+  EnsembleActivation,
+  EnsembleLayout,
+  EnsembleSnapshot,
+  EnsembleSpec,
+  EnsembleWeights,
+  TrainingRecord,
+  TrainOptions,
+} from './ensemble.ts';
 export { createSgdChains, dataStats, epsilonSchedule } from './sgd-chains.ts';
 export type { SgdChains, SgdChainsSpec, SgdSchedule } from './sgd-chains.ts';
+export { empiricalCovariance, layerMaps, sampleRandomNetworks } from './random-networks.ts';
+export type {
+  EmpiricalCovariance,
+  LayerMaps,
+  RandomNetworkActivation,
+  RandomNetworkLayout,
+  RandomNetworkOptions,
+  RandomNetworkSample,
+  RandomNetworksSpec,
+} from './random-networks.ts';
+export { createTwoLayer, TWO_LAYER_DIVERGED } from './two-layer.ts';
+export type { TwoLayer, TwoLayerSpec, TwoLayerTrajectory } from './two-layer.ts';

@@ -19,6 +19,7 @@
 import type * as TF from '@tensorflow/tfjs-core';
 import type { Compute } from './backend.ts';
 import { mix32, toSeed } from './rng.ts';
+import { specChecker } from './spec.ts';
 import { checkSgdSchedule, dataStats, epsilonSchedule, type SgdSchedule } from '../math/sgd.ts';
 
 // The schedule and the data statistics are pure maths (src/math/sgd.ts); re-exported for callers of this module.
@@ -71,32 +72,16 @@ const TWO_32 = 4294967296;
 const GOLDEN = 0x9e3779b9;
 
 function checkSpec(spec: SgdChainsSpec): SgdChainsSpec & { momentum: number } {
-  if (spec === null || typeof spec !== 'object') throw new TypeError('createSgdChains: spec must be an object');
-  const { chains, batchSize, data, theta0 } = spec;
-  if (!Number.isInteger(chains) || chains < 1 || chains > MAX_CHAINS) {
-    throw new RangeError(`createSgdChains: chains must be an integer in 1..${MAX_CHAINS}, received ${String(chains)}`);
-  }
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH) {
-    throw new RangeError(`createSgdChains: batchSize must be an integer in 1..${MAX_BATCH}, received ${String(batchSize)}`);
-  }
-  if (chains * batchSize > MAX_DRAWS_PER_STEP) {
-    throw new RangeError(`createSgdChains: chains x batchSize must be <= ${MAX_DRAWS_PER_STEP}, received ${chains * batchSize}`);
-  }
-  if (!Array.isArray(data) || data.length < 1 || data.length > MAX_DATA) {
-    throw new RangeError(`createSgdChains: data must be an array of 1..${MAX_DATA} numbers`);
-  }
-  data.forEach((v, i) => {
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new RangeError(`createSgdChains: data[${i}] must be finite, received ${String(v)}`);
-  });
-  if (typeof theta0 !== 'number' || !Number.isFinite(theta0)) {
-    throw new RangeError(`createSgdChains: theta0 must be a finite number, received ${String(theta0)}`);
-  }
-  const momentum = spec.momentum ?? 0;
-  if (typeof momentum !== 'number' || !(momentum >= 0 && momentum < 1)) {
-    throw new RangeError(`createSgdChains: momentum must be in [0, 1), received ${String(momentum)}`);
-  }
-  toSeed(spec.seed); // throws on a bad seed
-  return { ...spec, data: [...data], schedule: checkSgdSchedule(spec.schedule), momentum };
+  const v = specChecker('createSgdChains');
+  v.object('spec', spec);
+  const chains = v.int('chains', spec.chains, 1, MAX_CHAINS);
+  const batchSize = v.int('batchSize', spec.batchSize, 1, MAX_BATCH);
+  if (chains * batchSize > MAX_DRAWS_PER_STEP) v.fail('chains x batchSize', `<= ${MAX_DRAWS_PER_STEP}`, chains * batchSize);
+  const data = v.numbers('data', spec.data, [1, MAX_DATA]).f64;
+  const theta0 = v.finite('theta0', spec.theta0);
+  const momentum = v.interval('momentum', spec.momentum ?? 0, 0, 1, '[)');
+  const seed = v.seed('seed', spec.seed);
+  return { ...spec, chains, batchSize, data, theta0, seed, schedule: checkSgdSchedule(spec.schedule), momentum };
 }
 
 /** The per-step key of the counter-based sampler. */
@@ -178,7 +163,7 @@ export function createSgdChains(compute: Compute, spec: SgdChainsSpec): SgdChain
 
   function step(n = 1): void {
     live();
-    if (!Number.isInteger(n) || n < 0) throw new RangeError(`sgdChains.step(n): n must be an integer >= 0, received ${n}`);
+    specChecker('sgdChains.step(n)').int('n', n, 0);
     for (let i = 0; i < n; i++) stepOnce();
   }
 
@@ -211,7 +196,7 @@ export function createSgdChains(compute: Compute, spec: SgdChainsSpec): SgdChain
 
   function values(max = K): Float32Array {
     live();
-    if (!Number.isInteger(max) || max < 0) throw new RangeError(`sgdChains.values(max): max must be an integer >= 0, received ${max}`);
+    specChecker('sgdChains.values(max)').int('max', max, 0);
     const n = Math.min(max, K);
     if (n === 0) return new Float32Array(0);
     const t = n === K ? theta : tf.slice(theta, [0], [n]);
@@ -222,7 +207,7 @@ export function createSgdChains(compute: Compute, spec: SgdChainsSpec): SgdChain
 
   async function snapshotAsync(max = K): Promise<{ k: number; mean: number; variance: number; values: Float32Array }> {
     live();
-    if (!Number.isInteger(max) || max < 0) throw new RangeError(`sgdChains.snapshotAsync(max): max must be an integer >= 0, received ${max}`);
+    specChecker('sgdChains.snapshotAsync(max)').int('max', max, 0);
     const n = Math.min(max, K);
     const at = k;
     const t = tf.tidy(() => tf.concat([momentsTensor(), n === K ? theta : tf.slice(theta, [0], [n])]));
@@ -240,9 +225,7 @@ export function createSgdChains(compute: Compute, spec: SgdChainsSpec): SgdChain
     const f = Math.fround;
     const alpha32 = f(alpha);
     return indices.map((i) => {
-      if (!Number.isInteger(i) || i < 0 || i >= K) {
-        throw new RangeError(`sgdChains.paths: chain index must be an integer in 0..${K - 1}, received ${i}`);
-      }
+      specChecker('sgdChains.paths').int('chain index', i, 0, K - 1);
       let r = replays.get(i);
       if (!r) {
         const t0 = f(s.theta0);
@@ -268,8 +251,8 @@ export function createSgdChains(compute: Compute, spec: SgdChainsSpec): SgdChain
   function reset(newSeed?: number | string): void {
     if (disposed) throw new Error('sgd chains: used after dispose()');
     if (newSeed !== undefined) {
-      seedWord = toSeed(newSeed);
-      seed = newSeed;
+      seed = specChecker('sgdChains.reset').seed('seed', newSeed);
+      seedWord = toSeed(seed);
     }
     replays = new Map();
     if (compute.generation !== generation) {

@@ -326,7 +326,7 @@ describe('createEnsemble: behaviour', () => {
   });
 
   it('rejects bad specs and inputs with errors that name the parameter', () => {
-    expect(() => createEnsemble(compute, { ...base, members: 65 })).toThrow(/members must be an integer in 1..64/);
+    expect(() => createEnsemble(compute, { ...base, members: 1025 })).toThrow(/members must be an integer in 1..1024/);
     expect(() => createEnsemble(compute, { ...base, depth: 0 })).toThrow(/depth/);
     expect(() => createEnsemble(compute, { ...base, width: 5000 })).toThrow(/width/);
     expect(() => createEnsemble(compute, { ...base, activation: 'gelu' as never })).toThrow(/activation/);
@@ -341,13 +341,21 @@ describe('createEnsemble: behaviour', () => {
     ens.dispose();
   });
 
-  it('rebuilds itself (from its seed, step 0) after a backend restart such as a lost WebGL context', async () => {
+  it('rebuilds itself after a backend restart such as a lost WebGL context: from its seed, replaying its training calls (bit for bit on the same backend)', async () => {
     const ens = createEnsemble(compute, base);
     const f0 = ens.predict(x);
     ens.train(x, [0, 0], { eta: 0.1, steps: 5 });
+    ens.train(x, [0, 0], { eta: [0.1, 0.05, 0.2], steps: 3 });
+    const f8 = ens.predict(x);
     await testing.restart('test');
-    expect(ens.predict(x).map((f) => Array.from(f))).toEqual(f0.map((f) => Array.from(f)));
+    expect(ens.step).toBe(8);
+    expect(ens.predict(x).map((f) => Array.from(f))).toEqual(f8.map((f) => Array.from(f)));
+    expect(ens.history().map((r) => r.steps)).toEqual([5, 3]);
+    // reset() after a restart starts over without replaying.
+    await testing.restart('test again');
+    ens.reset();
     expect(ens.step).toBe(0);
+    expect(ens.predict(x).map((f) => Array.from(f))).toEqual(f0.map((f) => Array.from(f)));
     ens.dispose();
     expect(compute.liveTensors()).toBe(0);
   });
