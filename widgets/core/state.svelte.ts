@@ -9,6 +9,16 @@ import { SET_STATE_EVENT } from './events.ts';
 
 export { SET_STATE_EVENT };
 
+/** The props every widget view takes (Island.astro passes them). */
+export interface WidgetProps<T extends ParamTable> {
+  /** The instance id: its permalink and URL-state prefix. */
+  id: string;
+  /** The validated initial state (MDX props or an embed's defaults). */
+  initial?: Partial<Values<T>>;
+  /** Chromeless embed: URL keys without the id prefix. */
+  embed?: boolean;
+}
+
 export class WidgetState<T extends ParamTable> {
   values: Values<T> = $state() as Values<T>;
   notices: Notice[] = $state([]);
