@@ -35,6 +35,7 @@
  */
 import type * as TF from '@tensorflow/tfjs-core';
 import type { Compute } from './backend.ts';
+import { applyActivation } from './activations.ts';
 import { createRng } from './rng.ts';
 import { sameValues, specChecker, type Points } from './spec.ts';
 
@@ -247,17 +248,7 @@ interface Context {
 }
 
 function phiOf(ctx: Context, z: TF.Tensor): TF.Tensor {
-  const { tf } = ctx;
-  switch (ctx.s.activation) {
-    case 'relu':
-      return tf.relu(z);
-    case 'erf':
-      return tf.erf(z);
-    case 'tanh':
-      return tf.tanh(z);
-    default:
-      return z;
-  }
+  return applyActivation(ctx.tf, ctx.s.activation, z);
 }
 
 /** phi'(z) from z (erf) or a = phi(z) (relu, tanh); null for linear. */

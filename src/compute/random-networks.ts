@@ -29,6 +29,7 @@
  */
 import type * as TF from '@tensorflow/tfjs-core';
 import type { Compute } from './backend.ts';
+import { applyActivation } from './activations.ts';
 import { mix32, toSeed } from './rng.ts';
 import { specChecker } from './spec.ts';
 
@@ -251,18 +252,7 @@ function checkSpec(spec: RandomNetworksSpec): Resolved {
   };
 }
 
-function phi(tf: Compute['tf'], act: RandomNetworkActivation, z: TF.Tensor): TF.Tensor {
-  switch (act) {
-    case 'relu':
-      return tf.relu(z);
-    case 'erf':
-      return tf.erf(z);
-    case 'tanh':
-      return tf.tanh(z);
-    default:
-      return z;
-  }
-}
+const phi = applyActivation;
 
 /**
  * Draw S random networks and evaluate them on the inputs x (P points, P <= 256); resolves with
