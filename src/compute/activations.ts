@@ -7,6 +7,9 @@ import type { Compute } from './backend.ts';
 
 export type Activation = 'relu' | 'erf' | 'tanh' | 'linear';
 
+/** Every activation, for spec checks. */
+export const ACTIVATIONS: readonly Activation[] = ['relu', 'erf', 'tanh', 'linear'];
+
 /** phi(z) elementwise ('linear' returns z itself). */
 export function applyActivation(tf: Compute['tf'], act: Activation, z: TF.Tensor): TF.Tensor {
   switch (act) {

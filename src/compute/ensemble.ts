@@ -35,11 +35,11 @@
  */
 import type * as TF from '@tensorflow/tfjs-core';
 import type { Compute } from './backend.ts';
-import { applyActivation } from './activations.ts';
+import { ACTIVATIONS, applyActivation, type Activation } from './activations.ts';
 import { createRng } from './rng.ts';
 import { sameValues, specChecker, type Points } from './spec.ts';
 
-export type EnsembleActivation = 'relu' | 'erf' | 'tanh' | 'linear';
+export type EnsembleActivation = Activation;
 export type EnsembleLayout = 'batched' | 'per-member';
 
 export interface EnsembleSpec {
@@ -143,7 +143,6 @@ export const MAX_ENSEMBLE_PARAMETERS = 2 ** 25;
 /** Most members. */
 export const MAX_ENSEMBLE_MEMBERS = 1024;
 
-const ACTIVATIONS: readonly EnsembleActivation[] = ['relu', 'erf', 'tanh', 'linear'];
 const LAYOUTS = ['auto', 'batched', 'per-member'] as const;
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 /** Point sets whose uploads are kept (training points, test points, ...). */
@@ -653,17 +652,22 @@ export function createEnsemble(compute: Compute, spec: EnsembleSpec): Ensemble {
     trainKey = null;
   }
 
+  /** After a backend restart: every tensor is gone; drop the handles and the cached uploads. */
+  function forgetTensors(): void {
+    generation = compute.generation;
+    impl = null;
+    cached = null;
+    inputs = [];
+    targets = [];
+    rates = [];
+  }
+
   /** Check the ensemble is usable; after a backend restart rebuild from the seed and replay the history. */
   function live(): Impl {
     if (disposed) throw new Error('ensemble: used after dispose()');
     if (compute.generation !== generation) {
-      generation = compute.generation;
       // Every tensor died with the old backend (disposing them is a no-op).
-      impl = null;
-      cached = null;
-      inputs = [];
-      targets = [];
-      rates = [];
+      forgetTensors();
       const history = records;
       build();
       for (const r of history) runRecord(r.x, r.m, r.y, r.eta, r.steps);
@@ -976,15 +980,8 @@ export function createEnsemble(compute: Compute, spec: EnsembleSpec): Ensemble {
   function reset(newSeed?: number | string): void {
     if (disposed) throw new Error('ensemble: used after dispose()');
     if (newSeed !== undefined) seed = specChecker('ensemble.reset').seed('seed', newSeed);
-    if (compute.generation !== generation) {
-      // No replay: the history is being discarded anyway.
-      generation = compute.generation;
-      impl = null;
-      cached = null;
-      inputs = [];
-      targets = [];
-      rates = [];
-    }
+    // No replay after a restart: the history is being discarded anyway.
+    if (compute.generation !== generation) forgetTensors();
     build();
   }
 

@@ -29,11 +29,11 @@
  */
 import type * as TF from '@tensorflow/tfjs-core';
 import type { Compute } from './backend.ts';
-import { applyActivation } from './activations.ts';
+import { ACTIVATIONS, applyActivation, type Activation } from './activations.ts';
 import { mix32, toSeed } from './rng.ts';
 import { specChecker } from './spec.ts';
 
-export type RandomNetworkActivation = 'relu' | 'erf' | 'tanh' | 'linear';
+export type RandomNetworkActivation = Activation;
 export type RandomNetworkLayout = 'batched' | 'per-network';
 
 export interface RandomNetworksSpec {
@@ -74,7 +74,6 @@ export interface RandomNetworkSample {
   layers: Float32Array[] | null;
 }
 
-const ACTIVATIONS: readonly RandomNetworkActivation[] = ['relu', 'erf', 'tanh', 'linear'];
 const LAYOUTS = ['auto', 'batched', 'per-network'] as const;
 /** Floats in one [chunk, n, P] tensor (16 MB). */
 const CHUNK_FLOATS = 2 ** 22;
@@ -222,18 +221,8 @@ function choleskyUpper(a: ArrayLike<number>, aOff: number, P: number, out: Float
 
 // ---------------------------------------------------------------------------------------------
 
-interface Resolved {
-  networks: number;
-  inputDim: number;
-  depth: number;
-  width: number;
-  activation: RandomNetworkActivation;
-  sigmaW2: number;
-  sigmaB2: number;
-  seed: number | string;
-  layout: RandomNetworkLayout | 'auto';
-  chunk: number | undefined;
-}
+/** A checked spec: every field present (layout 'auto' until a chunk starts). */
+type Resolved = Required<Omit<RandomNetworksSpec, 'chunk'>> & { chunk: number | undefined };
 
 function checkSpec(spec: RandomNetworksSpec): Resolved {
   const v = specChecker('sampleRandomNetworks');
