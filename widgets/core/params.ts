@@ -163,9 +163,15 @@ export function sameValue(a: ParamValue, b: ParamValue): boolean {
   return a === b;
 }
 
-/** A points value as URL text: `x1,x2` (1-D) or `x1,y1;x2,y2` (2-D). */
+/** A points value as URL text: `x1,x2` (1-D) or `x1:y1,x2:y2` (2-D). */
 export function formatPoints(spec: PointsParam, points: readonly Point[]): string {
-  return points.map((p) => p.slice(0, spec.dims).map(String).join(',')).join(spec.dims === 1 ? ',' : ';');
+  return points.map((p) => p.slice(0, spec.dims).map(String).join(':')).join(',');
+}
+
+/** 2-D URL text: `x:y` pairs joined by commas; the older `x,y;x,y` form is still read. */
+function splitPairs(t: string): string[][] {
+  if (t.includes(':') || !t.includes(';') && !t.includes(',')) return t.split(',').map((e) => e.split(':'));
+  return t.split(';').map((e) => e.split(','));
 }
 
 const listed = (parts: string[]) => (parts.length > 3 ? `${parts.slice(0, 3).join(', ')} and ${parts.length - 3} more` : parts.join(', '));
@@ -182,7 +188,7 @@ function coercePoints(name: string, spec: PointsParam, raw: unknown): { value: P
   let entries: unknown[];
   if (typeof raw === 'string') {
     const t = raw.trim();
-    entries = t === '' ? [] : spec.dims === 1 ? t.split(',') : t.split(';').map((e) => e.split(','));
+    entries = t === '' ? [] : spec.dims === 1 ? t.split(',') : splitPairs(t);
   } else if (Array.isArray(raw)) entries = raw.slice(0, 10 * spec.maxCount + 10);
   else return { value: spec.default, notice: { param: name, message: `${spec.label}: not a list of points; using the default.` } };
   const refused: string[] = [];
@@ -191,7 +197,7 @@ function coercePoints(name: string, spec: PointsParam, raw: unknown): { value: P
   entries.forEach((entry, i) => {
     const coords = spec.dims === 1 ? (Array.isArray(entry) ? entry : [entry]) : entry;
     if (!Array.isArray(coords) || coords.length !== spec.dims) {
-      refused.push(`entry ${i + 1} ("${describeRaw(Array.isArray(coords) ? coords.join(',') : coords)}") is not ${spec.dims === 1 ? 'a number' : 'an x,y pair'}`);
+      refused.push(`entry ${i + 1} ("${describeRaw(Array.isArray(coords) ? coords.join(':') : coords)}") is not ${spec.dims === 1 ? 'a number' : 'an x:y pair'}`);
       return;
     }
     const p: number[] = [];
@@ -208,7 +214,7 @@ function coercePoints(name: string, spec: PointsParam, raw: unknown): { value: P
       if (v !== x) outside = true;
       p.push(Number(v.toFixed(decimals)));
     }
-    if (outside) clamped.push(`entry ${i + 1} (${describeRaw(coords.join(','))})`);
+    if (outside) clamped.push(`entry ${i + 1} (${describeRaw(coords.join(spec.dims === 1 ? ',' : ':'))})`);
     points.push(p);
   });
   const why: string[] = [];

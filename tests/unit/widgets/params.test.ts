@@ -140,7 +140,13 @@ describe('points parameters', () => {
     expect(coerce('obs', pts.obs, '1,2;-1.234,0.5')).toEqual({ value: [[1, 2], [-1.23, 0.5]] });
     const r = coerce('obs', pts.obs, '1,2;3;x,1;9,9');
     expect(r.value).toEqual([[1, 2], [5, 3]]);
-    expect(r.notice?.message).toMatch(/left out entry 2 \("3"\) is not an x,y pair, entry 3 \("x"\) is not a finite number; clamped entry 4 \(9,9\) to \[-5, 5\] × \[-3, 3\]/);
+    expect(r.notice?.message).toMatch(/left out entry 2 \("3"\) is not an x:y pair, entry 3 \("x"\) is not a finite number; clamped entry 4 \(9:9\) to \[-5, 5\] × \[-3, 3\]/);
+    // The public form is x:y pairs joined by commas; the older x,y;x,y is still read.
+    expect(coerce('obs', pts.obs, '1:2,-1.234:0.5')).toEqual({ value: [[1, 2], [-1.23, 0.5]] });
+    expect(coerce('obs', pts.obs, '0.5:1')).toEqual({ value: [[0.5, 1]] });
+    const r2 = coerce('obs', pts.obs, '1:2,3,1:2:3');
+    expect(r2.value).toEqual([[1, 2]]);
+    expect(r2.notice?.message).toMatch(/entry 2 \("3"\) is not an x:y pair, entry 3 \("1:2:3"\) is not an x:y pair/);
     expect(coerce('obs', pts.obs, '1,1;1,1;1,1;1,1;1,1').notice?.message).toMatch(/kept the first 4 of 5/);
   });
 
@@ -154,7 +160,7 @@ describe('points parameters', () => {
   it('round-trip through the URL and compare by value', () => {
     const values = { ...defaults(pts), obs: [[1, -2], [0.5, 0.25]], data: [[3], [-4.5], [0]] };
     const q = writeQuery(pts, values, '', 'gp.');
-    expect(q).toBe('?gp.obs=1%2C-2%3B0.5%2C0.25&gp.data=3%2C-4.5%2C0');
+    expect(q).toBe('?gp.obs=1%3A-2%2C0.5%3A0.25&gp.data=3%2C-4.5%2C0');
     expect(readQuery(pts, q, 'gp.').values).toEqual(values);
     expect(writeQuery(pts, defaults(pts), '', 'gp.')).toBe('');
     expect(sameValue([[1], [2]], [[1], [2]])).toBe(true);
