@@ -72,7 +72,7 @@ export type Point = readonly number[];
 
 /**
  * A list of points the reader can edit (data sets, observations). In a URL a 1-D list is
- * `x1,x2,…` and a 2-D list `x1,y1;x2,y2;…`. The empty list is always allowed (the widget says
+ * `x1,x2,…` and a 2-D list `x1:y1,x2:y2,…`. The empty list is always allowed (the widget says
  * what it means: "seeded draws", "no observations"); a non-empty list has minCount..maxCount points.
  */
 export interface PointsParam extends ParamBase {
