@@ -10,6 +10,7 @@ import betaBinomial from './beta-binomial/index.ts';
 import sgdVariance from './sgd-variance/index.ts';
 import backprop from './backprop/index.ts';
 import folding from './folding/index.ts';
+import gpBands from './gp-bands/index.ts';
 
 export type { WidgetEntry };
 
@@ -25,7 +26,7 @@ function defineWidgets(list: WidgetEntry[]): readonly WidgetEntry[] {
   return Object.freeze(list);
 }
 
-export const widgets = defineWidgets([betaBinomial, sgdVariance, folding, backprop]);
+export const widgets = defineWidgets([betaBinomial, sgdVariance, folding, backprop, gpBands]);
 
 export function widgetByName(name: string): WidgetEntry | undefined {
   return widgets.find((w) => w.name === name);

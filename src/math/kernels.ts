@@ -1,8 +1,9 @@
 /**
- * Infinite-width kernels: RBF, and the NNGP K^L and NTK Θ^L of an L-layer dense network in NTK
- * parameterisation (Neal 1996; Lee et al. 2018 "Deep neural networks as Gaussian processes";
- * Jacot, Gabriel & Hongler 2018 "Neural tangent kernel"), matching neural-tangents'
- * stax.serial(Dense(W_std=√σw², b_std=√σb²), φ, …, Dense) layer for layer.
+ * Kernels: the classical RBF, linear, polynomial and periodic kernels, and the infinite-width
+ * NNGP K^L and NTK Θ^L of an L-layer dense network in NTK parameterisation (Neal 1996; Lee et al.
+ * 2018 "Deep neural networks as Gaussian processes"; Jacot, Gabriel & Hongler 2018 "Neural tangent
+ * kernel"), matching neural-tangents' stax.serial(Dense(W_std=√σw², b_std=√σb²), φ, …, Dense)
+ * layer for layer.
  *
  * The recursion needs the "dual activation" of φ: E[φ(u)φ(v)] and E[φ'(u)φ'(v)] for
  * (u, v) ~ N(0, [[q1, c], [c, q2]]). relu: arc-cosine kernel (Cho & Saul 2009); erf: Williams 1997
@@ -14,11 +15,26 @@ import * as v from './validate.ts';
 export type Activation = 'relu' | 'erf' | 'tanh';
 export type KernelSpec =
   | { kind: 'rbf'; lengthScale: number; variance: number }
+  /** k = variance·(x·z) + offset */
+  | { kind: 'linear'; variance: number; offset: number }
+  /** k = (variance·(x·z) + offset)^degree */
+  | { kind: 'polynomial'; variance: number; offset: number; degree: number }
+  /** k = variance·exp(−2 sin²(π|x − z|/period)/lengthScale²) (positive semi-definite in 1-D) */
+  | { kind: 'periodic'; lengthScale: number; variance: number; period: number }
   | { kind: 'nngp'; activation: Activation; depth: number; sigmaW2: number; sigmaB2: number }
   | { kind: 'ntk'; activation: Activation; depth: number; sigmaW2: number; sigmaB2: number };
 
 export const ACTIVATIONS: readonly Activation[] = ['relu', 'erf', 'tanh'];
-const KINDS = ['rbf', 'nngp', 'ntk'] as const;
+const KINDS = ['rbf', 'linear', 'polynomial', 'periodic', 'nngp', 'ntk'] as const;
+
+/** The kernels of a fixed form in x and z (no network recursion). */
+export type ClassicalSpec = Extract<KernelSpec, { kind: 'rbf' | 'linear' | 'polynomial' | 'periodic' }>;
+/** The NNGP and NTK of a dense network. */
+export type DeepSpec = Extract<KernelSpec, { kind: 'nngp' | 'ntk' }>;
+
+export function isDeep(spec: KernelSpec): spec is DeepSpec {
+  return spec.kind === 'nngp' || spec.kind === 'ntk';
+}
 
 /** Validates a KernelSpec (named `param` in messages) and returns a normalised copy. */
 export function checkKernel(fn: string, spec: unknown, param = 'kernel'): KernelSpec {
@@ -29,6 +45,29 @@ export function checkKernel(fn: string, spec: unknown, param = 'kernel'): Kernel
       kind,
       lengthScale: v.positive(fn, `${param}.lengthScale`, o.lengthScale),
       variance: v.nonNegative(fn, `${param}.variance`, o.variance),
+    };
+  }
+  if (kind === 'linear') {
+    return {
+      kind,
+      variance: v.positive(fn, `${param}.variance`, o.variance),
+      offset: v.nonNegative(fn, `${param}.offset`, o.offset),
+    };
+  }
+  if (kind === 'polynomial') {
+    return {
+      kind,
+      variance: v.positive(fn, `${param}.variance`, o.variance),
+      offset: v.nonNegative(fn, `${param}.offset`, o.offset),
+      degree: v.integer(fn, `${param}.degree`, o.degree, 1),
+    };
+  }
+  if (kind === 'periodic') {
+    return {
+      kind,
+      lengthScale: v.positive(fn, `${param}.lengthScale`, o.lengthScale),
+      variance: v.positive(fn, `${param}.variance`, o.variance),
+      period: v.positive(fn, `${param}.period`, o.period),
     };
   }
   return {
@@ -90,8 +129,6 @@ export function dualDerivDiag(act: Activation, q: number): number {
   return tanhMoments1(q).d2;
 }
 
-type DeepSpec = Extract<KernelSpec, { kind: 'nngp' | 'ntk' }>;
-
 function samePoint(x: number[], z: number[]): boolean {
   if (x === z) return true;
   for (let k = 0; k < x.length; k++) if (x[k] !== z[k]) return false;
@@ -152,9 +189,42 @@ function deepEntry(
   return ntk ? T : K;
 }
 
+/** x·z over the first d0 coordinates. */
+function dotN(x: number[], z: number[], d0: number): number {
+  let s = 0;
+  for (let k = 0; k < d0; k++) s += x[k] * z[k];
+  return s;
+}
+
+/** |x − z|² over the first d0 coordinates. */
+function dist2N(x: number[], z: number[], d0: number): number {
+  let s = 0;
+  for (let k = 0; k < d0; k++) {
+    const d = x[k] - z[k];
+    s += d * d;
+  }
+  return s;
+}
+
+/** One entry k(x, z) of a classical kernel. */
+export function classicalEntry(spec: ClassicalSpec, x: number[], z: number[], d0: number): number {
+  switch (spec.kind) {
+    case 'rbf':
+      return spec.variance * Math.exp(dist2N(x, z, d0) * (-1 / (2 * spec.lengthScale * spec.lengthScale)));
+    case 'linear':
+      return spec.variance * dotN(x, z, d0) + spec.offset;
+    case 'polynomial':
+      return (spec.variance * dotN(x, z, d0) + spec.offset) ** spec.degree;
+    case 'periodic': {
+      const s = Math.sin((Math.PI * Math.sqrt(dist2N(x, z, d0))) / spec.period);
+      return spec.variance * Math.exp((-2 * s * s) / (spec.lengthScale * spec.lengthScale));
+    }
+  }
+}
+
 /** Checks two point sets for kernelMatrix-like functions and returns the input dimension. */
 export function checkPoints(fn: string, kind: string, a: unknown, b: unknown, pa = 'a', pb = 'b'): number {
-  const minCols = kind === 'rbf' ? 0 : 1;
+  const minCols = kind === 'nngp' || kind === 'ntk' ? 1 : 0;
   const da = v.matrix(fn, pa, a, { minCols });
   const db = v.matrix(fn, pb, b, { minCols });
   const na = (a as number[][]).length;
@@ -175,18 +245,11 @@ export function kernelMatrixPacked(spec: KernelSpec, a: number[][], b: number[][
   const na = a.length;
   const nb = b.length;
   const out = new Float64Array(na * nb);
-  if (spec.kind === 'rbf') {
-    const scale = -1 / (2 * spec.lengthScale * spec.lengthScale);
+  if (!isDeep(spec)) {
     for (let i = 0; i < na; i++) {
       const x = a[i];
       for (let j = same ? i : 0; j < nb; j++) {
-        const z = b[j];
-        let d2 = 0;
-        for (let k = 0; k < d0; k++) {
-          const d = x[k] - z[k];
-          d2 += d * d;
-        }
-        const k = spec.variance * Math.exp(d2 * scale);
+        const k = classicalEntry(spec, x, b[j], d0);
         out[i * nb + j] = k;
         if (same) out[j * nb + i] = k;
       }
@@ -214,7 +277,7 @@ export function kernelMatrixUnchecked(spec: KernelSpec, a: number[][], b: number
 
 /** k(x, x) for each row of a (no m×m matrix needed for posterior variances). */
 export function kernelDiagUnchecked(spec: KernelSpec, a: number[][], d0: number): number[] {
-  if (spec.kind === 'rbf') return a.map(() => spec.variance);
+  if (!isDeep(spec)) return a.map((x) => classicalEntry(spec, x, x, d0));
   return a.map((x, i) => {
     const q = diagonals(spec, x, d0);
     return deepEntry(spec, x, x, d0, q, q, `(x[${i}], x[${i}])`);

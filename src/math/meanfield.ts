@@ -126,3 +126,81 @@ export function meanField(options: {
   const xiC = chiC >= 1 ? Infinity : -1 / Math.log(chiC);
   return { qStar, chi1, cStar, xiC, phase };
 }
+
+/**
+ * One layer of the two-input recursion: given the per-unit variance q of both inputs and their
+ * correlation c, returns the next variance and correlation,
+ *   q' = σw² E[φ(√q z)²] + σb²,   q12' = σw² E[φ(u1)φ(u2)] + σb²,   c' = q12'/q',
+ * with Var u = q, Corr(u1, u2) = c. It is computed as c' = 1 − σw² E[(φ(u1) − φ(u2))²]/(2q')
+ * (the same number, since q' − q12' = σw² E[(φ1 − φ2)²]/2), so 1 − c' keeps its relative accuracy
+ * as c → 1. c' is clamped to [−1, 1]; q' = 0 keeps c' = c; q = 0 (both inputs 0) gives c' = 1.
+ */
+function correlationStep(I: Integrals, sw: number, sb: number, q: number, c: number): { q: number; c: number } {
+  const qn = sw * I.f2(q) + sb;
+  if (qn === 0) return { q: 0, c };
+  if (c === 1 || q === 0) return { q: qn, c: 1 };
+  const cn = 1 - (sw * (1 - c) * I.diffSqOverGap(q, c)) / (2 * qn);
+  return { q: qn, c: Math.max(-1, Math.min(1, cn)) };
+}
+
+function checkCorrelation(fn: string, param: string, c: unknown): number {
+  const x = v.finite(fn, param, c);
+  if (x < -1 || x > 1) v.rangeError(fn, param, 'a number in [-1, 1]', x);
+  return x;
+}
+
+/**
+ * The correlation map for one layer: the correlation c' of two inputs after the next layer, when
+ * both have per-unit variance q and correlation c (see correlationStep). At q = q* this is the
+ * c-map c ↦ (σw² E[φ(u1)φ(u2)] + σb²)/q* whose fixed point meanField reports as c*.
+ */
+export function correlationMap(options: {
+  activation: MeanFieldActivation;
+  sigmaW2: number;
+  sigmaB2: number;
+  q: number;
+  c: number;
+}): number {
+  const FN = 'correlationMap';
+  const o = v.object(FN, 'options', options);
+  const act = v.oneOf(FN, 'activation', o.activation, ['tanh', 'erf'] as const);
+  const sw = v.nonNegative(FN, 'sigmaW2', o.sigmaW2);
+  const sb = v.nonNegative(FN, 'sigmaB2', o.sigmaB2);
+  const q = v.nonNegative(FN, 'q', o.q);
+  const c = checkCorrelation(FN, 'c', o.c);
+  return correlationStep(act === 'erf' ? ERF : TANH, sw, sb, q, c).c;
+}
+
+/**
+ * Layer-by-layer variance and correlation of two inputs of equal squared length q0 (per unit,
+ * i.e. already the first layer's pre-activation variance) and correlation c0: index 0 holds
+ * (q0, c0), index l the values after l more layers of correlationStep (length depth + 1).
+ */
+export function meanFieldTrajectory(options: {
+  activation: MeanFieldActivation;
+  sigmaW2: number;
+  sigmaB2: number;
+  q0: number;
+  c0: number;
+  depth: number;
+}): { q: number[]; c: number[] } {
+  const FN = 'meanFieldTrajectory';
+  const o = v.object(FN, 'options', options);
+  const act = v.oneOf(FN, 'activation', o.activation, ['tanh', 'erf'] as const);
+  const sw = v.nonNegative(FN, 'sigmaW2', o.sigmaW2);
+  const sb = v.nonNegative(FN, 'sigmaB2', o.sigmaB2);
+  const q0 = v.nonNegative(FN, 'q0', o.q0);
+  const c0 = checkCorrelation(FN, 'c0', o.c0);
+  const depth = v.integer(FN, 'depth', o.depth, 1);
+  const I = act === 'erf' ? ERF : TANH;
+  const q = new Array<number>(depth + 1);
+  const c = new Array<number>(depth + 1);
+  q[0] = q0;
+  c[0] = c0;
+  for (let l = 0; l < depth; l++) {
+    const next = correlationStep(I, sw, sb, q[l], c[l]);
+    q[l + 1] = next.q;
+    c[l + 1] = next.c;
+  }
+  return { q, c };
+}

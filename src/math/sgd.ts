@@ -100,6 +100,31 @@ export function sgdStationaryVariance(options: {
   return (eps * s2 * (1 + alpha)) / (M * (1 - alpha) * (2 * (1 + alpha) - eps));
 }
 
+/**
+ * Convergence rate of heavy-ball gradient descent on one curvature h: the spectral radius of the
+ * iteration matrix [[1 + α − εh, −α], [1, 0]] of e_{k+1} = (1 + α − εh) e_k − α e_{k−1}. Its
+ * eigenvalues solve λ² − bλ + α = 0 with b = 1 + α − εh, so the radius is (|b| + √(b² − 4α))/2
+ * for real roots (b² >= 4α) and √α for a complex pair; α = 0 gives |1 − εh|. Evaluated on b and α
+ * scaled by max(|b|, 2√|α|), so no square overflows; ±Infinity only when b itself overflows. At a
+ * double root (b² = 4α, the tuned parameters) the eigenvalue is that of a Jordan block, and the
+ * rounding of b² − 4α leaves about 8 correct digits.
+ */
+export function heavyBallRate(options: { epsilon: number; alpha: number; curvature: number }): number {
+  const FN = 'heavyBallRate';
+  const o = v.object(FN, 'options', options);
+  const eps = v.finite(FN, 'epsilon', o.epsilon);
+  const alpha = v.finite(FN, 'alpha', o.alpha);
+  const h = v.finite(FN, 'curvature', o.curvature);
+  const b = 1 + alpha - eps * h;
+  if (!Number.isFinite(b)) return Infinity; // |b| > 1.8e308, so the radius (>= |b|/2) is past float64 too
+  const scale = Math.max(Math.abs(b), 2 * Math.sqrt(Math.abs(alpha)));
+  if (scale === 0) return 0; // b = α = 0: the nilpotent matrix [[0, 0], [1, 0]]
+  const bs = b / scale;
+  const as = alpha / scale / scale;
+  const disc = bs * bs - 4 * as;
+  return disc >= 0 ? (scale * (Math.abs(bs) + Math.sqrt(disc))) / 2 : scale * Math.sqrt(as);
+}
+
 /** A step-size schedule ε_k, k = 0, 1, … (ε_0 is used for the first step). */
 export type SgdSchedule =
   | { kind: 'constant'; epsilon: number }

@@ -38,8 +38,13 @@ export interface NumberParam extends ParamBase {
   default: number;
   /** Values must be whole numbers (counts, sizes, seeds). */
   integer?: boolean;
-  /** Slider mapping; 'log' needs min > 0. */
+  /** Slider mapping; 'log' needs min > 0, or min = 0 and `logFrom`. */
   scale?: 'linear' | 'log';
+  /**
+   * With scale 'log' and min 0 ("0 = off", e.g. an overlay's width): the smallest non-zero value
+   * on the slider; its first notch is 0 and the rest run logarithmically from logFrom to max.
+   */
+  logFrom?: number;
   unit?: string;
 }
 
@@ -434,7 +439,7 @@ export function checkSchema(name: string, schema: WidgetSchema): string[] {
       if (!(spec.step > 0)) problems.push(`${name}.${key}: step must be positive`);
       if (spec.default < spec.min || spec.default > spec.max) problems.push(`${name}.${key}: default outside [min, max]`);
       else if (spec.step > 0 && roundToStep(spec.default, spec) !== spec.default) problems.push(`${name}.${key}: default is not min + k·step`);
-      if (spec.scale === 'log' && spec.min <= 0) problems.push(`${name}.${key}: log scale needs min > 0`);
+      if (spec.scale === 'log' && spec.min <= 0 && !(spec.min === 0 && spec.logFrom !== undefined && spec.logFrom > 0 && spec.logFrom < spec.max)) problems.push(`${name}.${key}: log scale needs min > 0 (or min 0 with 0 < logFrom < max)`);
     }
     if (spec.type === 'select' && !spec.options.some((o) => o.value === spec.default)) problems.push(`${name}.${key}: default is not an option`);
     if (spec.type === 'points') {

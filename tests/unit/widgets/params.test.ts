@@ -218,4 +218,11 @@ describe('presets in links, and visibleWhen', () => {
     expect(problems).toMatch(/clears names an unknown parameter "ghost"/);
     expect(checkSchema('W', { params: { preset: table.eps } as ParamTable, presets: {} }).join()).toMatch(/"preset" is reserved/);
   });
+
+  it('a log slider needs min > 0, or min 0 ("off") with 0 < logFrom < max', () => {
+    const width = { type: 'number', label: 'Width', min: 0, max: 4096, step: 1, integer: true, scale: 'log', default: 0 } as const;
+    expect(checkSchema('W', { params: { width }, presets: {} }).join()).toMatch(/log scale needs min > 0/);
+    expect(checkSchema('W', { params: { width: { ...width, logFrom: 4 } }, presets: {} })).toEqual([]);
+    expect(checkSchema('W', { params: { width: { ...width, logFrom: 5000 } }, presets: {} }).join()).toMatch(/logFrom/);
+  });
 });
