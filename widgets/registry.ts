@@ -11,6 +11,7 @@ import sgdVariance from './sgd-variance/index.ts';
 import backprop from './backprop/index.ts';
 import folding from './folding/index.ts';
 import gpBands from './gp-bands/index.ts';
+import catapult from './catapult/index.ts';
 
 export type { WidgetEntry };
 
@@ -26,7 +27,7 @@ function defineWidgets(list: WidgetEntry[]): readonly WidgetEntry[] {
   return Object.freeze(list);
 }
 
-export const widgets = defineWidgets([betaBinomial, sgdVariance, folding, backprop, gpBands]);
+export const widgets = defineWidgets([betaBinomial, sgdVariance, folding, backprop, gpBands, catapult]);
 
 export function widgetByName(name: string): WidgetEntry | undefined {
   return widgets.find((w) => w.name === name);

@@ -5,7 +5,8 @@
  * NTK λ = (|u|² + |v|²)/n, one step of GD on (u, v) closes on (f, λ) exactly:
  *   f_{t+1} = (1 − ηλ_t + η² f_t²/n) f_t
  *   λ_{t+1} = λ_t + η f_t²/n · (ηλ_t − 4)
- * so the (n-dimensional) GD trajectory is this 2-D map, to float64 round-off.
+ * so the (n-dimensional) GD trajectory is this 2-D map, to float64 round-off. `twoLayerLinearGd` runs
+ * that GD on (u, v) itself, for any number of examples (the reference for the float32 networks).
  */
 import * as v from './validate.ts';
 

@@ -14,7 +14,7 @@ import type { params } from './params.ts';
 
 export type SgdValues = Values<typeof params>;
 
-/** N seeded standard-normal draws, standardised to mean 0 and population variance 1 (the lecture's setting). */
+/** N seeded standard-normal draws, standardised to mean 0 and population variance 1 (the chapter's setting). */
 export function makeData(n: number, seed: number): number[] {
   const rng = createRng(`sgd-data:${seed}`);
   const raw = Array.from({ length: n }, () => rng.normal());

@@ -38,8 +38,8 @@ export const params = {
 } as const satisfies WidgetSchema['params'];
 
 export const presets = {
-  eps05: { label: 'ε = 0.5', description: 'The lecture’s first figure: fast, noisy, E θ² → 1/3.', values: { eps: 0.5, schedule: 'constant', batch: 1, momentum: 0 } },
-  eps01: { label: 'ε = 0.1', description: 'The lecture’s second figure: slower, quieter, E θ² → 0.1/1.9.', values: { eps: 0.1, schedule: 'constant', batch: 1, momentum: 0 } },
+  eps05: { label: 'ε = 0.5', description: 'A large constant step on 20 standardised data points, one example per step: fast, noisy, E θ² → 1/3.', values: { eps: 0.5, schedule: 'constant', batch: 1, momentum: 0 } },
+  eps01: { label: 'ε = 0.1', description: 'The same data with a five times smaller step: slower, quieter, E θ² → 0.1/1.9.', values: { eps: 0.1, schedule: 'constant', batch: 1, momentum: 0 } },
   decaying: { label: 'Decaying step', description: 'ε₀/(k+1) with ε₀ = 1: the Robbins–Monro conditions hold and the variance goes to 0.', values: { eps: 1, schedule: 'inverse', batch: 1, momentum: 0, steps: 300 } },
   largeBatch: { label: 'Large minibatch', description: 'M = 16 divides the stationary variance by 16.', values: { eps: 0.5, schedule: 'constant', batch: 16, momentum: 0 } },
   momentum: { label: 'Momentum', description: 'α = 0.9 with ε = 0.05: oscillating mean, stationary variance from the exact moment recursion.', values: { eps: 0.05, schedule: 'constant', batch: 1, momentum: 0.9, steps: 200 } },
