@@ -2,20 +2,23 @@
 // WASM SIMD and CPU forced with ?backend=, and the automatic choice with WebGL on and off (which
 // backend it picks and how long choosing took). For each: the device-check routines (/diagnostics/)
 // and the SGD widget's frame times at K = 10⁴ and 10⁵ chains (requestAnimationFrame intervals while
-// it plays at one step per frame: median and 95th percentile). Prints a table per backend and writes
-// everything to bench-results.json (or the path given as the first argument). Builds dist/ first if
-// it is missing.
+// it plays at one step per frame: median and 95th percentile). IW_BENCH_RUNS=automatic,wasm keeps only
+// the runs whose name contains one of the words. Prints a table per backend and writes
+// everything to bench-results.json (or the path given as the first argument). Serves the site from
+// $IW_OUT (default dist/; e.g. IW_OUT=dist-perf for a private build) and builds it first if it is missing.
 import { existsSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { serve } from './serve.mjs';
 import { launch } from '../tests/e2e/support/chromium.mjs';
 
 const out = process.argv[2] ?? 'bench-results.json';
-if (!existsSync('dist/index.html')) {
-  const r = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+const dir = process.env.IW_OUT || 'dist';
+if (!existsSync(`${dir}/index.html`)) {
+  // build.mjs reads IW_OUT itself; the base must be / for the URLs below.
+  const r = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit', env: { ...process.env, IW_OUT: dir, IW_BASE: '/' } });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
-const server = await serve({ dir: 'dist', base: '/', port: 0, quiet: true });
+const server = await serve({ dir, base: '/', port: 0, quiet: true });
 const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
 
 const runs = [
@@ -25,6 +28,9 @@ const runs = [
   { name: 'WASM, forced', webgl: 'none', query: '?backend=wasm' },
   { name: 'CPU, forced', webgl: 'none', query: '?backend=cpu' },
 ];
+// IW_BENCH_RUNS=wasm,automatic: only the runs whose name contains one of these words (case-insensitive).
+const only = (process.env.IW_BENCH_RUNS ?? '').split(',').map((w) => w.trim().toLowerCase()).filter(Boolean);
+if (only.length) runs.splice(0, runs.length, ...runs.filter((r) => only.some((w) => r.name.toLowerCase().includes(w))));
 const results = { date: new Date().toISOString(), runs: [] };
 
 try {
@@ -37,7 +43,7 @@ try {
     await page.waitForFunction(() => window.diagnostics, null, { timeout: 300_000 });
     const d = await page.evaluate(() => window.diagnostics);
     console.log(`\n## ${run.name}: ${d.label} (${d.how}${d.how === 'measured' ? ` in ${d.chooseMs.toFixed(0)} ms` : ''})${d.reason ? ` — ${d.reason}` : ''}`);
-    for (const m of d.measured) console.log(`  chooser: ${m.backend.padEnd(6)} ${m.ms !== undefined ? `${m.ms.toFixed(2).padStart(8)} ms` : `  ${m.failure}`}`);
+    for (const m of d.measured) console.log(`  chooser: ${m.backend.padEnd(6)} ${m.ms !== undefined ? `${m.ms.toFixed(2).padStart(8)} ms` : `  ${m.failure}`}${m.initMs !== undefined ? ` (started in ${m.initMs.toFixed(0)} ms)` : ''}`);
     for (const r of d.rows) console.log(`  ${r.name.padEnd(78)} ${r.ms.toFixed(2).padStart(9)} ms   ${r.rate}`);
     const frames = [];
     for (const K of [10_000, 100_000]) {

@@ -12,6 +12,8 @@ import backprop from './backprop/index.ts';
 import folding from './folding/index.ts';
 import gpBands from './gp-bands/index.ts';
 import catapult from './catapult/index.ts';
+import momentumValley from './momentum-valley/index.ts';
+import mcmcTrace from './mcmc-trace/index.ts';
 
 export type { WidgetEntry };
 
@@ -27,7 +29,7 @@ function defineWidgets(list: WidgetEntry[]): readonly WidgetEntry[] {
   return Object.freeze(list);
 }
 
-export const widgets = defineWidgets([betaBinomial, sgdVariance, folding, backprop, gpBands, catapult]);
+export const widgets = defineWidgets([betaBinomial, sgdVariance, folding, backprop, gpBands, catapult, momentumValley, mcmcTrace]);
 
 export function widgetByName(name: string): WidgetEntry | undefined {
   return widgets.find((w) => w.name === name);

@@ -195,10 +195,10 @@ function streamState(seedWord: number, s: number): number {
  * written as L^T (upper, row-major) into out at offset: the factor Z^T = Xi L^T needs. A pivot
  * <= 1e-7 times its diagonal entry (round-off of a float32 Gram matrix) makes that column 0.
  */
-function choleskyUpper(a: ArrayLike<number>, aOff: number, P: number, out: Float32Array, oOff: number, work: Float64Array): void {
+function choleskyUpper(a: ArrayLike<number>, aOff: number, P: number, out: Float32Array, oOff: number, work: Float64Array, scale = 1, shift = 0): void {
   // work: P x P lower factor
   for (let j = 0; j < P; j++) {
-    let d = a[aOff + j * P + j];
+    let d = scale * a[aOff + j * P + j] + shift;
     const diag = d;
     for (let k = 0; k < j; k++) d -= work[j * P + k] * work[j * P + k];
     const ok = d > 1e-7 * Math.abs(diag) && d > 0;
@@ -210,7 +210,7 @@ function choleskyUpper(a: ArrayLike<number>, aOff: number, P: number, out: Float
         continue;
       }
       // symmetric: use the lower triangle a[i][j] averaged with a[j][i] (float32 Grams are symmetric to round-off)
-      let v = 0.5 * (a[aOff + i * P + j] + a[aOff + j * P + i]);
+      let v = 0.5 * scale * (a[aOff + i * P + j] + a[aOff + j * P + i]) + shift;
       for (let k = 0; k < j; k++) v -= work[i * P + k] * work[j * P + k];
       work[i * P + j] = v / ljj;
     }
@@ -241,7 +241,8 @@ function checkSpec(spec: RandomNetworksSpec): Resolved {
   };
 }
 
-const phi = applyActivation;
+/** phi(z) as a new tensor ('linear': a clone, so that disposing z never disposes phi(z) too). */
+const phi = (tf: Compute['tf'], act: Activation, z: TF.Tensor): TF.Tensor => (act === 'linear' ? tf.clone(z) : applyActivation(tf, act, z));
 
 /**
  * Draw S random networks and evaluate them on the inputs x (P points, P <= 256); resolves with
@@ -311,7 +312,8 @@ export async function sampleRandomNetworks(
       check();
       const C = Math.min(chunk, S - s0);
       for (let k = 0; k < C; k++) states[k] = streamState(seedWord, s0 + k);
-      const data = layout === 'batched' ? await chunkBatched(chunkArgs, C, check) : await chunkPerNetwork(chunkArgs, C, check);
+      const data =
+        layout === 'batched' ? await chunkBatched(chunkArgs, C, check) : !wantLayers ? await chunkPerNetworkLean(chunkArgs, C, check) : await chunkPerNetwork(chunkArgs, C, check);
       outputs.set(data.subarray(0, C * P), s0 * P);
       if (layerOut) {
         for (let l = 0; l < L; l++) {
@@ -361,7 +363,7 @@ function drawOutputLayer(a: ChunkArgs, C: number): void {
 }
 
 /** Cholesky factors (as F^T) of the chunk's Sigma matrices, read back from the device. */
-async function factor(a: ChunkArgs, sigmaT: TF.Tensor, C: number, check: () => void): Promise<void> {
+async function factor(a: ChunkArgs, sigmaT: TF.Tensor, C: number, check: () => void, scale = 1, shift = 0): Promise<void> {
   const { P } = a;
   let sigma: Float32Array;
   try {
@@ -370,7 +372,7 @@ async function factor(a: ChunkArgs, sigmaT: TF.Tensor, C: number, check: () => v
     sigmaT.dispose();
   }
   check();
-  for (let k = 0; k < C; k++) choleskyUpper(sigma, k * P * P, P, a.ftBuf, k * P * P, a.work);
+  for (let k = 0; k < C; k++) choleskyUpper(sigma, k * P * P, P, a.ftBuf, k * P * P, a.work, scale, shift);
 }
 
 /**
@@ -537,6 +539,77 @@ async function chunkPerNetwork(a: ChunkArgs, C: number, check: () => void): Prom
     }
   } finally {
     tf.dispose([...grams, ...(f ? [f] : []), ...A, ...(Apm ?? [])]);
+  }
+}
+
+/**
+ * One chunk in the 'per-network' layout without the layer kernels (what the covariance needs):
+ * returns f (C x P). Fewer tfjs ops than chunkPerNetwork, the same draws (so the same networks):
+ * the activation fused into every matMul it can be (relu, linear), the [P, n] copy for a Gram by
+ * one transpose, Sigma's scale and shift applied in float64 in the Cholesky, and the output layer as
+ * ONE batched [C, 1, n] x [C, n, P] matMul: a 2-D [1, n] x [n, P] matMul per network would make
+ * XNNPACK pack each network's [n, P] activations as its weights (~0.1 ms each on WASM), while the
+ * plain batched loop does the 2n P flops of a network in less. Layer 1 at depth 1 is one matMul
+ * for the whole chunk.
+ */
+async function chunkPerNetworkLean(a: ChunkArgs, C: number, check: () => void): Promise<Float32Array> {
+  const { tf, act, L, n, P, r1, nOut1, sb, states, xiBuf } = a;
+  const fusedAct = act === 'relu' ? 'relu' : act === 'linear' ? 'linear' : null;
+  /** phi(x w), the activation fused into the matMul where XNNPACK can. */
+  const affinePhi = (x: TF.Tensor2D, w: TF.Tensor2D): TF.Tensor2D =>
+    fusedAct ? (tf.fused.matMul({ a: x, b: w, activation: fusedAct }) as TF.Tensor2D) : (phi(tf, act, tf.matMul(x, w)) as TF.Tensor2D);
+  const size1 = nOut1 * r1;
+  for (let k = 0; k < C; k++) states[k] = fillNormals(xiBuf, k * size1, size1, states[k]);
+  if (L === 1) {
+    // Every network's output in one matMul: [C, r1] x [r1, P].
+    const f = tf.tidy(() => tf.matMul(tf.tensor2d(xiBuf.subarray(0, C * size1), [C, r1]), a.F1tT));
+    try {
+      return (await f.data()) as Float32Array;
+    } finally {
+      f.dispose();
+    }
+  }
+  let A: TF.Tensor2D[] = []; // per network: phi(z^l), [n, P]
+  let pm: TF.Tensor2D[] = []; // the same, [P, n], when a Gram of it follows
+  try {
+    A = tf.tidy(() => Array.from({ length: C }, (_, k) => affinePhi(tf.tensor2d(xiBuf.subarray(k * size1, (k + 1) * size1), [n, r1]), a.F1tT)));
+    if (L > 2) {
+      pm = tf.tidy(() => A.map((x) => tf.transpose(x) as TF.Tensor2D));
+    }
+    for (let l = 2; l < L; l++) {
+      const prev = A;
+      const prevPm = pm;
+      const gram = tf.tidy(() => tf.stack(prevPm.map((x, k) => tf.matMul(x, prev[k]))));
+      tf.dispose(prevPm);
+      pm = [];
+      await factor(a, gram, C, check, a.c * a.c, a.sigmaB2);
+      const size = n * P;
+      for (let k = 0; k < C; k++) states[k] = fillNormals(xiBuf, k * size, size, states[k]);
+      A = tf.tidy(() =>
+        Array.from({ length: C }, (_, k) =>
+          affinePhi(tf.tensor2d(xiBuf.subarray(k * size, (k + 1) * size), [n, P]), tf.tensor2d(a.ftBuf.subarray(k * P * P, (k + 1) * P * P), [P, P])),
+        ),
+      );
+      tf.dispose(prev);
+      if (l + 1 < L) pm = tf.tidy(() => A.map((x) => tf.transpose(x) as TF.Tensor2D));
+    }
+    drawOutputLayer(a, C);
+    const f = new Float32Array(C * P);
+    const prev = A;
+    const out = tf.tidy(() => tf.matMul(tf.tensor3d(a.outW.subarray(0, C * n), [C, 1, n]), tf.stack(prev) as TF.Tensor3D));
+    tf.dispose(prev);
+    A = [];
+    let v: Float32Array;
+    try {
+      v = (await out.data()) as Float32Array;
+    } finally {
+      out.dispose();
+    }
+    check();
+    for (let k = 0; k < C; k++) for (let p = 0; p < P; p++) f[k * P + p] = v[k * P + p] + a.outB[k];
+    return f;
+  } finally {
+    tf.dispose([...A, ...pm]);
   }
 }
 

@@ -18,7 +18,8 @@ async function measure(page: Page) {
     full.textContent = '.prose > * { content-visibility: visible !important; }';
     document.head.append(full);
     const main = document.querySelector('main');
-    const k = document.querySelector('.katex');
+    // The first formula of the text (hover previews of \eqref targets are hidden until focused).
+    const k = [...document.querySelectorAll('.katex')].find((e) => !e.closest('.eqref-preview'));
     const kr = k?.getBoundingClientRect();
     return {
       text: main ? main.innerText.replace(/\s+/g, ' ').trim().length : -1,

@@ -153,7 +153,8 @@ export function decimalsOf(x: number): number {
 
 /** The nearest value min + k·step inside [min, max], written tidily (no 0.1 + 0.2 tails). */
 export function roundToStep(x: number, spec: Pick<NumberParam, 'min' | 'max' | 'step'>): number {
-  const top = Math.floor((spec.max - spec.min) / spec.step + 1e-9);
+  // Relative slack too: with ~10⁹ steps (step 1e-9) the quotient's rounding error exceeds 1e-9.
+  const top = Math.floor(((spec.max - spec.min) / spec.step) * (1 + 1e-12) + 1e-9);
   const n = Math.max(0, Math.min(top, Math.round((x - spec.min) / spec.step)));
   const decimals = Math.max(decimalsOf(spec.step), decimalsOf(spec.min));
   return Number((spec.min + n * spec.step).toFixed(decimals));

@@ -106,6 +106,28 @@ describe('sampleRandomNetworks', () => {
     }
   });
 
+  it("'per-network' without layer kernels (the lean path: fused activations, one batched output matMul) gives the same networks as 'batched'", async () => {
+    for (const activation of ['relu', 'erf', 'tanh', 'linear'] as const) {
+      for (const depth of [1, 2, 3, 4]) {
+        const spec = { ...base, depth, activation, networks: 13 };
+        const a = await sampleRandomNetworks(compute, spec, x);
+        const b = await sampleRandomNetworks(compute, { ...spec, layout: 'per-network', chunk: 5 }, x);
+        const c = await sampleRandomNetworks(compute, { ...spec, layout: 'per-network' }, x, { layers: true });
+        a.outputs.forEach((v, i) => {
+          expect(Math.abs(b.outputs[i] - v), `${activation}, depth ${depth}, [${i}]`).toBeLessThan(1e-4 * (1 + Math.abs(v)));
+          expect(Math.abs(c.outputs[i] - v)).toBeLessThan(1e-4 * (1 + Math.abs(v)));
+        });
+      }
+    }
+    // Without a bias (sigmaB2 = 0) and with duplicate inputs (a singular Sigma).
+    const dup = [x[0], x[0], x[1]];
+    const spec = { ...base, sigmaB2: 0, activation: 'relu' as const };
+    const a = await sampleRandomNetworks(compute, spec, dup);
+    const b = await sampleRandomNetworks(compute, { ...spec, layout: 'per-network' }, dup);
+    a.outputs.forEach((v, i) => expect(Math.abs(b.outputs[i] - v)).toBeLessThan(1e-4 * (1 + Math.abs(v))));
+    for (let s = 0; s < 40; s++) expect(b.outputs[s * 3]).toBe(b.outputs[s * 3 + 1]);
+  });
+
   it('depth 1 with d0 + 1 <= P inputs is an explicit linear model: f(x) = c w.x + sb b, affine in x', async () => {
     // Inputs 0, e1, e2, e1 + e2 and 2 e1: P = 5 >= d0 + 1 = 3, so layer 1 uses the weights themselves.
     const pts = [
