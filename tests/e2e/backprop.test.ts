@@ -46,7 +46,7 @@ describe('backprop stepper', () => {
     const rows = await page.locator('#embed .iw-grad-table tbody tr').count();
     expect(rows).toBe(Object.keys(r.gradients).length);
     expect(r.opsNaive).toBeGreaterThan(0);
-    await expect.poll(() => page.url()).not.toContain('step=');
+    await expect.poll(() => page.url(), { timeout: 10_000 }).not.toContain('step=');
     assertNoProblems(errors.take(), 'backprop keyboard');
     await context.close();
   });
@@ -69,7 +69,7 @@ describe('backprop stepper', () => {
     await box.fill('x*y + exp(x)');
     await box.press('Enter');
     await expect.poll(async () => (await readout(page)).expr).toBe('x*y + exp(x)');
-    await expect.poll(() => page.url()).toContain('expr=');
+    await expect.poll(() => page.url(), { timeout: 10_000 }).toContain('expr=');
     assertNoProblems(errors.take(), 'backprop parse error');
     await context.close();
   });

@@ -51,7 +51,7 @@ describe('Catapult widget', () => {
       await page.locator('#embed .iw-presets button', { hasText: label }).click();
       await expect.poll(async () => (await readout(page))?.phase).toBe(phase);
       expect(await page.locator('#embed .iw-presets button[aria-pressed="true"]').textContent()).toBe(label);
-      await expect.poll(() => page.url()).toContain(key);
+      await expect.poll(() => page.url(), { timeout: 10_000 }).toContain(key);
       expect(await summary(page)).toContain(`${phase} phase`);
       if (phase === 'divergent') {
         await expect.poll(() => page.locator('#embed .iw-cat-diverged').textContent()).toMatch(/The closed map diverged at step \d+\./);
@@ -84,7 +84,7 @@ describe('Catapult widget', () => {
     await slider.focus();
     await page.keyboard.press('ArrowRight');
     await expect.poll(async () => (await readout(page)).eta).toBe(2.005);
-    await expect.poll(() => page.url()).toContain('eta=2.005');
+    await expect.poll(() => page.url(), { timeout: 10_000 }).toContain('eta=2.005');
     const box = page.locator('#embed input[aria-label="Learning rate ηλ₀, exact value"]');
     await box.fill('3.1');
     await box.press('Enter');
@@ -105,7 +105,8 @@ describe('Catapult widget', () => {
     const k = (await readout(page)).k;
     await page.keyboard.press('ArrowRight');
     await expect.poll(async () => (await readout(page)).k).toBe(k + 1);
-    // Reopen the address in a fresh page: the same state.
+    // Reopen the address in a fresh page (once the debounced address has caught up): the same state.
+    await expect.poll(() => page.url(), { timeout: 10_000 }).toContain('eta=3.125');
     const again = await context.newPage();
     await again.goto(page.url());
     await hydrated(again);

@@ -55,7 +55,7 @@ describe('GP bands widget', () => {
     await expect.poll(async () => (await readout(page)).points.length).toBe(11);
     r = await readout(page);
     expect(sdAt(r, 0)).toBeLessThan(before / 2);
-    await expect.poll(() => page.url()).toContain('points=');
+    await expect.poll(() => page.url(), { timeout: 10_000 }).toContain('points=');
     // Drag the new point to x = 1.
     await page.mouse.move(at.x, at.y);
     await page.mouse.down();
@@ -99,7 +99,7 @@ describe('GP bands widget', () => {
     // Move a point by keyboard: the address follows, and opening it reproduces the state.
     await page.locator('#embed .iw-points-editor').focus();
     await page.keyboard.press('ArrowRight');
-    await expect.poll(() => decodeURIComponent(page.url())).toMatch(/points=-2(\.0\d*)?:0\.5,0\.05:1,1\.5:-0\.3|points=-1\.95:0\.5,0:1,1\.5:-0\.3/);
+    await expect.poll(() => decodeURIComponent(page.url()), { timeout: 10_000 }).toMatch(/points=-2(\.0\d*)?:0\.5,0\.05:1,1\.5:-0\.3|points=-1\.95:0\.5,0:1,1\.5:-0\.3/);
     r = await readout(page);
     const again = await context.newPage();
     await again.goto(page.url());
@@ -128,7 +128,7 @@ describe('GP bands widget', () => {
     await expect.poll(() => page.locator('#embed .iw-fit-status').textContent(), { timeout: 30_000 }).toMatch(/Fitted in \d+ steps/);
     const after = (await readout(page)).logMarginalLikelihood;
     expect(after).toBeGreaterThan(before + 1);
-    await expect.poll(() => page.url()).toContain('lengthscale=');
+    await expect.poll(() => page.url(), { timeout: 10_000 }).toContain('lengthscale=');
     assertNoProblems(errors.take(), 'GP fit');
     await context.close();
   });

@@ -72,7 +72,7 @@ describe('widget kit', () => {
     expect(await page.locator('#embed-k0-range').count()).toBe(0);
     await page.locator('#embed-schedule').selectOption('inverse-k0');
     await expect.poll(() => page.locator('#embed-k0-range').count()).toBe(1);
-    await expect.poll(() => page.url()).toContain('schedule=inverse-k0');
+    await expect.poll(() => page.url(), { timeout: 10_000 }).toContain('schedule=inverse-k0');
     assertNoProblems(errors.take(), 'SGD readout');
     await context.close();
 
@@ -94,7 +94,7 @@ describe('widget kit', () => {
     // Far right of the strip is empty (the data are standard normal, the axis runs to 4): a click adds a point there.
     await page.mouse.click(box.x + box.width * 0.97, box.y + box.height / 2);
     await expect.poll(async () => (await data())?.n).toBe(21);
-    await expect.poll(() => page.url()).toContain('data=');
+    await expect.poll(() => page.url(), { timeout: 10_000 }).toContain('data=');
     // Drag the new point to the left: the data mean falls.
     const before = (await data()).mean;
     await page.mouse.move(box.x + box.width * 0.97, box.y + box.height / 2);

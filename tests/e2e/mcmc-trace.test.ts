@@ -36,8 +36,8 @@ describe('MCMC trace widget', () => {
     const seen: Record<string, { acceptance: number; tau: number }> = {};
     for (const [label, name, key] of [['Too small', 'too-small', 'proposal=0.05'], ['Too large', 'too-large', 'proposal=2'], ['Good step', 'good-step', '']] as const) {
       await page.locator('#embed .iw-presets button', { hasText: label }).click();
-      if (key) await expect.poll(() => page.url()).toContain(key);
-      else await expect.poll(() => page.url()).not.toContain('proposal=');
+      if (key) await expect.poll(() => page.url(), { timeout: 10_000 }).toContain(key);
+      else await expect.poll(() => page.url(), { timeout: 10_000 }).not.toContain('proposal=');
       await expect.poll(async () => (await readout(page)).proposal).toBe(name === 'too-small' ? 0.05 : name === 'too-large' ? 2 : 0.2);
       const r = await readout(page);
       seen[name] = { acceptance: r.acceptance, tau: r.tau };
@@ -67,7 +67,7 @@ describe('MCMC trace widget', () => {
     await page.keyboard.press('n');
     await expect.poll(async () => (await readout(page)).seed).toBe(10);
     expect((await readout(page)).mean).not.toBe(r.mean);
-    await expect.poll(() => page.url()).toContain('seed=10');
+    await expect.poll(() => page.url(), { timeout: 10_000 }).toContain('seed=10');
     assertNoProblems(errors.take(), 'mcmc URL state');
     await context.close();
   });

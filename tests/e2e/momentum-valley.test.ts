@@ -48,7 +48,7 @@ describe('Momentum valley widget', () => {
       ['Step too large', 'eps=0.04', (x: typeof r) => expect([x.stepsHeavyBall, x.divergesHeavyBall, x.rateHeavyBall > 1]).toEqual([null, true, true])],
     ] as const) {
       await page.locator('#embed .iw-presets button', { hasText: label }).click();
-      await expect.poll(() => page.url()).toContain(key);
+      await expect.poll(() => page.url(), { timeout: 10_000 }).toContain(key);
       r = await readout(page);
       check(r);
       expect(await page.locator('#embed .iw-presets button[aria-pressed="true"]').textContent()).toBe(label);
@@ -73,7 +73,7 @@ describe('Momentum valley widget', () => {
     r = await readout(page);
     expect(r.eps).toBeCloseTo(4 / 441, 8);
     expect(r.rateHeavyBall).toBeCloseTo(19 / 21, 3);
-    await expect.poll(() => page.url()).toContain('eps=0.009070295');
+    await expect.poll(() => page.url(), { timeout: 10_000 }).toContain('eps=0.009070295');
     // Reopening the address reproduces the state.
     const again = await context.newPage();
     await again.goto(page.url());

@@ -68,7 +68,7 @@ describe('Beta–Binomial widget (chapter 1)', () => {
     await page.locator('a.state-link', { hasText: 'Machine A' }).first().click();
     await expect.poll(() => summary(page, 'coin').textContent()).toContain('posterior Beta(5, 3)');
     // Machine A is the default state, so the address loses its query altogether.
-    await expect.poll(() => page.url()).not.toContain('coin.heads=81');
+    await expect.poll(() => page.url(), { timeout: 10_000 }).not.toContain('coin.heads=81');
     assertNoProblems(errors.take(), 'state round trip');
     await context.close();
   });
@@ -225,7 +225,7 @@ describe('SGD variance widget (tensor module)', () => {
     await page.locator('#embed .iw-strip [role="slider"]').focus();
     await page.keyboard.press('Shift+ArrowRight');
     await expect.poll(() => summary(page, 'embed').textContent()).toMatch(/Edited data: mean 0\.02[45]\d/);
-    await expect.poll(() => page.url()).toContain('data=');
+    await expect.poll(() => page.url(), { timeout: 10_000 }).toContain('data=');
     assertNoProblems(errors.take(), 'SGD keyboard and URL state');
     await context.close();
   });
@@ -251,7 +251,7 @@ describe('SGD variance widget (tensor module)', () => {
     const before = await band();
     await page.locator('#embed button', { hasText: 'ε = 0.1' }).click();
     await expect.poll(band).not.toBe(before);
-    await expect.poll(() => page.url()).toContain('eps=0.1');
+    await expect.poll(() => page.url(), { timeout: 10_000 }).toContain('eps=0.1');
     assertNoProblems(errors.take(), 'presets');
     await context.close();
     const off = await open(nogl(), `${s.url}embed/sgd-variance/`, { javaScriptEnabled: false });
