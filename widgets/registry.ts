@@ -14,6 +14,7 @@ import gpBands from './gp-bands/index.ts';
 import catapult from './catapult/index.ts';
 import momentumValley from './momentum-valley/index.ts';
 import mcmcTrace from './mcmc-trace/index.ts';
+import phaseDiagram from './phase-diagram/index.ts';
 
 export type { WidgetEntry };
 
@@ -29,7 +30,7 @@ function defineWidgets(list: WidgetEntry[]): readonly WidgetEntry[] {
   return Object.freeze(list);
 }
 
-export const widgets = defineWidgets([betaBinomial, sgdVariance, folding, backprop, gpBands, catapult, momentumValley, mcmcTrace]);
+export const widgets = defineWidgets([betaBinomial, sgdVariance, folding, backprop, gpBands, catapult, momentumValley, mcmcTrace, phaseDiagram]);
 
 export function widgetByName(name: string): WidgetEntry | undefined {
   return widgets.find((w) => w.name === name);
