@@ -6,6 +6,9 @@ import { test } from 'vitest';
 import { assertNoProblems, label, listPages, newContext, settle, site, useBrowser } from './support/site.ts';
 
 const WIDTH = 360;
+// <main> may overflow by up to 3 px: KaTeX ends every sub/superscript with an empty 2 px strut
+// (.vlist-s, a Safari workaround), which sticks out invisibly when the formula ends a line.
+const SLACK = 3;
 const s = site();
 const pages = listPages(s.dir);
 const browser = useBrowser('swiftshader');
@@ -70,11 +73,11 @@ test(`no horizontal overflow at ${WIDTH} px on ${pages.length} pages`, async () 
           docWidth,
           main: m,
           docCulprits: docWidth > width + 1 ? culprits(document.body, width) : [],
-          mainCulprits: main && m && m.scroll > m.client + 1 ? culprits(main, mainEdge) : [],
+          mainCulprits: main && m && m.scroll > m.client + 3 ? culprits(main, mainEdge) : [],
         };
       }, WIDTH);
       if (r.docWidth > WIDTH + 1) add(`document is ${r.docWidth} px wide at a ${WIDTH} px viewport${r.docCulprits.length ? '; sticking out: ' + r.docCulprits.join(', ') : ''}`);
-      if (r.main && r.main.scroll > r.main.client + 1) add(`<main> overflows its box (${r.main.scroll} px of content in ${r.main.client} px)${r.mainCulprits.length ? '; sticking out: ' + r.mainCulprits.join(', ') : ''}`);
+      if (r.main && r.main.scroll > r.main.client + SLACK) add(`<main> overflows its box (${r.main.scroll} px of content in ${r.main.client} px)${r.mainCulprits.length ? '; sticking out: ' + r.mainCulprits.join(', ') : ''}`);
     } catch (e) {
       add(`could not be checked: ${(e as Error).message.split('\n')[0]}`);
     }
