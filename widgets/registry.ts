@@ -15,6 +15,7 @@ import catapult from './catapult/index.ts';
 import momentumValley from './momentum-valley/index.ts';
 import mcmcTrace from './mcmc-trace/index.ts';
 import phaseDiagram from './phase-diagram/index.ts';
+import ntkTrajectories from './ntk-trajectories/index.ts';
 
 export type { WidgetEntry };
 
@@ -30,7 +31,7 @@ function defineWidgets(list: WidgetEntry[]): readonly WidgetEntry[] {
   return Object.freeze(list);
 }
 
-export const widgets = defineWidgets([betaBinomial, sgdVariance, folding, backprop, gpBands, catapult, momentumValley, mcmcTrace, phaseDiagram]);
+export const widgets = defineWidgets([betaBinomial, sgdVariance, folding, backprop, gpBands, catapult, momentumValley, mcmcTrace, phaseDiagram, ntkTrajectories]);
 
 export function widgetByName(name: string): WidgetEntry | undefined {
   return widgets.find((w) => w.name === name);
