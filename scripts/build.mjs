@@ -1,13 +1,32 @@
 // `npm run build`: the static site (astro build), then its search index (Pagefind), and the time
 // each took. IW_BASE and IW_OUT choose the sub-path and output folder (see astro.config.mjs).
+// `npm run build -- --edition instructor` (or IW_EDITION=instructor) builds the instructor edition,
+// into dist-instructor/ unless IW_OUT says otherwise (src/lib/edition.ts; CONTRIBUTING.md, "Editions").
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseEdition, defaultOutDir } from '../src/lib/edition.ts';
 
-const outDir = process.env.IW_OUT ?? 'dist';
-const env = { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' };
+// `--edition X` / `--edition=X` is ours (astro build does not know it): it becomes IW_EDITION.
+const extra = [];
+let editionArg;
+for (let i = 2; i < process.argv.length; i++) {
+  const a = process.argv[i];
+  if (a === '--edition') editionArg = process.argv[++i] ?? '';
+  else if (a.startsWith('--edition=')) editionArg = a.slice('--edition='.length);
+  else extra.push(a);
+}
+let edition;
+try {
+  edition = parseEdition(editionArg ?? process.env.IW_EDITION);
+} catch (e) {
+  console.error(`✗ ${e instanceof Error ? e.message : e}`);
+  process.exit(2);
+}
+const outDir = process.env.IW_OUT ?? defaultOutDir(edition);
+const env = { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', IW_EDITION: edition };
 const bin = (name) => join('node_modules', '.bin', name);
-const extra = process.argv.slice(2);
+if (edition !== 'default') console.log(`Building the ${edition} edition into ${outDir}/`);
 
 function run(label, cmd, args) {
   const t0 = performance.now();

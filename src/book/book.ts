@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { bookError, closest } from '../errors/index.ts';
 import { warn } from '../errors/warnings.ts';
-import { chapterSchema } from './schema.ts';
+import { chapterSchema, SLUG } from './schema.ts';
 
 export interface PartInfo {
   id: string;
@@ -20,7 +20,10 @@ export interface PartInfo {
 }
 
 export interface ChapterInfo {
-  /** File name without `NN-` and extension: `estimating-probability`. Used in URLs and prerequisites. */
+  /**
+   * The chapter's URL segment and its name in prerequisites: the frontmatter `slug` when given,
+   * else the file name without `NN-` and extension (`estimating-probability`).
+   */
   slug: string;
   /** Project-relative path: `content/chapters/01-estimating-probability.mdx`. */
   file: string;
@@ -32,8 +35,10 @@ export interface ChapterInfo {
   number: number;
   /** Site path without the base: `/chapters/estimating-probability/`. */
   path: string;
-  /** Slugs of the chapters to read first (validated: each exists). */
+  /** Slugs of the chapters to read first (validated: each exists; an alias is replaced by its chapter's slug). */
   prerequisites: string[];
+  /** Old slugs of this chapter (frontmatter `aliases`): each is a redirect page at /chapters/<alias>/. */
+  aliases: string[];
 }
 
 export interface BookInfo {
@@ -62,6 +67,28 @@ export function slugFromFile(name: string): string | null {
 
 export function chapterPath(slug: string): string {
   return `/chapters/${slug}/`;
+}
+
+/** A chapter's slug: its frontmatter `slug` when that is a string, else the slug of its file name. */
+export function chapterSlug(fileName: string, data: Record<string, unknown> | undefined): string | null {
+  return typeof data?.slug === 'string' ? data.slug : slugFromFile(fileName);
+}
+
+/** The chapter at `/chapters/<slug>/`, or the one that lists `slug` among its `aliases`. */
+export function resolveChapter(book: Pick<BookInfo, 'chapters'>, slug: string): ChapterInfo | undefined {
+  return book.chapters.find((c) => c.slug === slug) ?? book.chapters.find((c) => c.aliases.includes(slug));
+}
+
+export interface Redirect {
+  /** The old slug: the page is /chapters/<from>/. */
+  from: string;
+  /** The chapter it leads to. */
+  to: ChapterInfo;
+}
+
+/** One redirect per alias of the given chapters (the published ones, or all in `astro dev`). */
+export function chapterRedirects(chapters: readonly ChapterInfo[]): Redirect[] {
+  return chapters.flatMap((to) => to.aliases.map((from) => ({ from, to })));
 }
 
 function frontmatter(text: string): { data: Record<string, unknown>; body: number } {
@@ -116,18 +143,15 @@ export function loadBook(root: string, chaptersDir = join(root, 'content', 'chap
   const partIndex = new Map(config.parts.map((p) => [p.id, p]));
   const files = existsSync(chaptersDir) ? readdirSync(chaptersDir).filter((f) => /\.mdx?$/.test(f)).sort() : [];
   const raw: ChapterInfo[] = [];
-  const slugs = new Map<string, string>();
+  /** slug → the file that has it, and whether it came from a `slug:` field. */
+  const slugs = new Map<string, { file: string; explicit: boolean }>();
   const texts = new Map<string, string>();
   for (const name of files) {
     const file = relative(root, join(chaptersDir, name)).split('\\').join('/');
-    const slug = slugFromFile(name);
-    if (!slug) {
+    const fileSlug = slugFromFile(name);
+    if (!fileSlug) {
       throw bookError('book/bad-chapter-file-name', { name }, { file });
     }
-    if (slugs.has(slug)) {
-      throw bookError('book/duplicate-slug', { slug, first: slugs.get(slug)!, second: file }, { file });
-    }
-    slugs.set(slug, file);
     const text = readFileSync(join(chaptersDir, name), 'utf8');
     let data: Record<string, unknown>;
     try {
@@ -136,6 +160,17 @@ export function loadBook(root: string, chaptersDir = join(root, 'content', 'chap
       const line = (e?.linePos?.[0]?.line ?? 0) + 1;
       throw bookError('frontmatter/bad-yaml', { reason: String(e?.message ?? e) }, { file, line });
     }
+    checkSlugSyntax(data, text, file);
+    const explicit = typeof data.slug === 'string';
+    const slug = explicit ? (data.slug as string) : fileSlug;
+    const taken = slugs.get(slug);
+    if (taken) {
+      if (!explicit && !taken.explicit) throw bookError('book/duplicate-slug', { slug, first: taken.file, second: file }, { file });
+      // Point at the `slug:` line that makes the clash (this chapter's, else the earlier one's).
+      const [at, other] = explicit ? [file, taken.file] : [taken.file, file];
+      throw bookError('frontmatter/duplicate-slug', { slug, first: other }, { file: at, line: frontmatterLine(explicit ? text : texts.get(taken.file) ?? '', /^slug:/m) ?? 1 });
+    }
+    slugs.set(slug, { file, explicit });
     const parsed = chapterSchema.safeParse(data);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -151,13 +186,27 @@ export function loadBook(root: string, chaptersDir = join(root, 'content', 'chap
     const part = fm.part;
     const order = fm.order;
     texts.set(file, text);
-    raw.push({ slug, file, title: fm.title, part, order, draft: fm.draft, number: 0, path: chapterPath(slug), prerequisites: fm.prerequisites });
+    raw.push({ slug, file, title: fm.title, part, order, draft: fm.draft, number: 0, path: chapterPath(slug), prerequisites: fm.prerequisites, aliases: fm.aliases });
+  }
+  // Aliases: each old slug leads to exactly one chapter and is nobody's current slug.
+  const aliasOwner = new Map<string, string>();
+  for (const c of raw) {
+    const text = texts.get(c.file) ?? '';
+    for (const alias of c.aliases) {
+      const line = itemLine(text, 'aliases', alias);
+      const holder = slugs.get(alias);
+      if (holder) throw bookError('frontmatter/alias-is-slug', { alias, chapter: holder.file, own: holder.file === c.file }, { file: c.file, line });
+      const first = aliasOwner.get(alias);
+      if (first) throw bookError('frontmatter/duplicate-alias', { alias, first }, { file: c.file, line });
+      aliasOwner.set(alias, c.file);
+    }
   }
   const published = raw
     .filter((c) => !c.draft)
     .sort((a, b) => partIndex.get(a.part)!.number - partIndex.get(b.part)!.number || a.order - b.order || a.slug.localeCompare(b.slug));
   published.forEach((c, i) => (c.number = i + 1));
   const bySlug = new Map(raw.map((c) => [c.slug, c]));
+  for (const c of raw) for (const a of c.aliases) bySlug.set(a, c);
   for (const c of raw) {
     const text = texts.get(c.file) ?? '';
     c.prerequisites.forEach((p, i) => {
@@ -167,13 +216,15 @@ export function loadBook(root: string, chaptersDir = join(root, 'content', 'chap
         const slugList = [...slugs.keys()];
         throw bookError('frontmatter/unknown-prerequisite', { kind: 'unknown', prerequisite: p, slugs: slugList, suggestion: closest(p, slugList) }, { file: c.file, line });
       }
-      if (p === c.slug) throw bookError('frontmatter/unknown-prerequisite', { kind: 'self', n: i + 1 }, { file: c.file, line: lineOf(text, /^prerequisites:/m) });
+      if (target === c) throw bookError('frontmatter/unknown-prerequisite', { kind: 'self', n: i + 1 }, { file: c.file, line: lineOf(text, /^prerequisites:/m) });
       // Drafts are not numbered and not built: the "Read first" list of a published chapter skips them.
       if (c.draft) return;
       if (target.draft) warn('frontmatter/draft-prerequisite', { prerequisite: p, file: target.file }, { file: c.file, line });
       else if (target.number > c.number) warn('frontmatter/later-prerequisite', { prerequisite: p, number: target.number, chapter: c.number }, { file: c.file, line });
     });
   }
+  // An old slug in `prerequisites` names its chapter: store the current slug.
+  for (const c of raw) c.prerequisites = c.prerequisites.map((p) => bySlug.get(p)?.slug ?? p);
   return { ...config, chapters: [...published, ...raw.filter((c) => c.draft)] };
 }
 
@@ -181,4 +232,47 @@ function lineOf(text: string, re: RegExp): number | undefined {
   const m = re.exec(text);
   if (!m) return undefined;
   return text.slice(0, m.index).split('\n').length;
+}
+
+/** The line of `re` inside the frontmatter block only (so that the lesson's text never matches). */
+function frontmatterLine(text: string, re: RegExp): number | undefined {
+  const m = /^---\r?\n([\s\S]*?)\r?\n---/.exec(text);
+  return m ? lineOf(m[0], re) : undefined;
+}
+
+/** The line of `value` in the frontmatter list `key` (block or inline form); the `key:` line when not found. */
+function itemLine(text: string, key: string, value: string): number | undefined {
+  const m = /^---\r?\n([\s\S]*?)\r?\n---/.exec(text);
+  if (!m) return undefined;
+  const lines = m[0].split(/\r?\n/);
+  const start = lines.findIndex((l) => l.startsWith(`${key}:`));
+  if (start < 0) return undefined;
+  const quoted = (s: string) => s.trim().replace(/^(['"])(.*)\1$/, '$2');
+  const inline = /^[^:]+:\s*\[(.*)\]\s*$/.exec(lines[start]);
+  if (inline) return start + 1;
+  for (let i = start + 1; i < lines.length; i++) {
+    const item = /^\s*-\s*(.*?)\s*$/.exec(lines[i]);
+    if (!item) {
+      if (/^\S/.test(lines[i])) break;
+      continue;
+    }
+    if (quoted(item[1]) === value) return i + 1;
+  }
+  return start + 1;
+}
+
+/** `slug` and `aliases` checked before the schema, for a message that says what a slug looks like. */
+function checkSlugSyntax(data: Record<string, unknown>, text: string, file: string): void {
+  if ('slug' in data && (typeof data.slug !== 'string' || !SLUG.test(data.slug))) {
+    throw bookError('frontmatter/bad-slug', { field: 'slug', value: data.slug }, { file, line: frontmatterLine(text, /^slug:/m) ?? 1 });
+  }
+  if (!('aliases' in data) || data.aliases === null) return;
+  if (!Array.isArray(data.aliases)) {
+    throw bookError('frontmatter/bad-slug', { field: 'aliases', value: data.aliases }, { file, line: frontmatterLine(text, /^aliases:/m) ?? 1 });
+  }
+  data.aliases.forEach((a, i) => {
+    if (typeof a !== 'string' || !SLUG.test(a)) {
+      throw bookError('frontmatter/bad-slug', { field: 'aliases', value: a, n: i + 1 }, { file, line: itemLine(text, 'aliases', String(a)) ?? 1 });
+    }
+  });
 }

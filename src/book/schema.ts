@@ -4,6 +4,9 @@
  */
 import { z } from 'zod';
 
+/** A chapter slug: one URL segment, lowercase words joined by dashes (`gaussian-processes`). */
+export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
 export const slideSchema = z
   .object({
     /** The lecture (or slide deck) this chapter follows. */
@@ -25,8 +28,15 @@ export const chapterSchema = z
     summary: z.string().min(1),
     /** What a reader can do after the chapter ("Derive …", "Explain …"). */
     objectives: z.array(z.string().min(1)).default([]),
-    /** Slugs of chapters to read first; each must exist. */
-    prerequisites: z.array(z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/)).default([]),
+    /** Slugs of chapters to read first; each must exist (an alias names its chapter). */
+    prerequisites: z.array(z.string().regex(SLUG)).default([]),
+    /**
+     * The chapter's URL segment, /chapters/<slug>/, and its name in prerequisites. Optional: the
+     * file name without its NN- prefix when absent. Set it once and the file can be renamed freely.
+     */
+    slug: z.string().regex(SLUG).optional(),
+    /** Old slugs: each gets a redirect page at /chapters/<alias>/ to this chapter. */
+    aliases: z.array(z.string().regex(SLUG)).default([]),
     /** The lectures this chapter follows. */
     slides: z.array(slideSchema).default([]),
     /** Drafts build in `astro dev` only and are left out of numbering, navigation and search. */

@@ -18,6 +18,7 @@ import { formatLocation, type SourceLocation } from './location.ts';
 export type DocsSection =
   | 'a-new-lesson'
   | 'frontmatter'
+  | 'links-that-never-break'
   | 'text'
   | 'math'
   | 'numbered-equations'
@@ -25,6 +26,8 @@ export type DocsSection =
   | 'components'
   | 'widgets'
   | 'adding-a-widget'
+  | 'slides'
+  | 'editions'
   | 'notation'
   | 'what-the-build-checks'
   | 'before-you-open-a-pull-request';
@@ -53,6 +56,9 @@ const NOTATION = 'content/notation.yaml';
 /** What an equation label looks like. */
 export const LABEL_EXPECTED = 'eq: followed by lowercase letters/digits in dash-separated words, e.g. eq:gauss-kernel';
 
+/** What a chapter slug (the `slug` field, each alias, a file name without NN-) looks like. */
+export const SLUG_EXPECTED = 'lowercase letters and digits in dash-separated words, e.g. gaussian-processes';
+
 /** What each frontmatter field takes (the `expected` of frontmatter/schema). */
 const FIELD_HINTS: Partial<Record<string, string>> = {
   title: 'a non-empty string',
@@ -63,6 +69,8 @@ const FIELD_HINTS: Partial<Record<string, string>> = {
   prerequisites: 'a list of chapter slugs',
   slides: 'a list of { title, source }',
   draft: 'true or false',
+  slug: SLUG_EXPECTED,
+  aliases: 'a list of old slugs',
 };
 
 const quoted = (value: string | undefined) => (value === undefined ? 'no id' : JSON.stringify(value));
@@ -150,6 +158,38 @@ export const catalogue = {
     expected: (a) => a.parts.join(' | '),
     received: (a) => a.part,
     hint: 'Use one of the part ids from content/book.yaml, or add the part there.',
+  }),
+  'frontmatter/bad-slug': error<{ field: 'slug' | 'aliases'; value: unknown; n?: number }>({
+    summary: 'a `slug` or an `aliases` entry that is not lowercase words joined by dashes',
+    section: 'links-that-never-break',
+    message: (a) =>
+      a.field === 'slug'
+        ? `Frontmatter \`slug\` ${JSON.stringify(a.value)} is not a valid chapter slug.`
+        : a.n === undefined
+          ? 'Frontmatter `aliases` must be a list of old slugs.'
+          : `Alias ${a.n} (${JSON.stringify(a.value)}) is not a valid chapter slug.`,
+    expected: (a) => (a.field === 'aliases' && a.n === undefined ? 'a list of slugs, e.g. [sgd, stochastic-gradients]' : SLUG_EXPECTED),
+    received: (a) => JSON.stringify(a.value),
+    hint: 'A slug is one URL segment: /chapters/<slug>/. Use lowercase letters and digits, with single dashes between words.',
+  }),
+  'frontmatter/duplicate-slug': error<{ slug: string; first: string }>({
+    summary: 'a chapter whose slug (from `slug:` or its file name) another chapter already has',
+    section: 'links-that-never-break',
+    message: (a) => `Chapter slug "${a.slug}" is already the slug of ${a.first}.`,
+    hint: 'Every chapter needs its own URL: change this `slug:` (or the file name when there is no `slug:`). Keep the old URL working with `aliases:`.',
+  }),
+  'frontmatter/duplicate-alias': error<{ alias: string; first: string }>({
+    summary: 'the same alias twice in the book (in one chapter or two)',
+    section: 'links-that-never-break',
+    message: (a) => `Alias "${a.alias}" is already an alias of ${a.first}.`,
+    hint: 'An old URL can redirect to one chapter only: keep the alias on the chapter its old links meant, and remove it here.',
+  }),
+  'frontmatter/alias-is-slug': error<{ alias: string; chapter: string; own: boolean }>({
+    summary: 'an alias equal to the current slug of a chapter',
+    section: 'links-that-never-break',
+    message: (a) =>
+      a.own ? `Alias "${a.alias}" is this chapter's own slug.` : `Alias "${a.alias}" is the slug of ${a.chapter}, so /chapters/${a.alias}/ is that chapter's page, not a redirect.`,
+    hint: (a) => (a.own ? 'Remove it: the chapter is already at that URL.' : 'Remove the alias, or give the other chapter a new `slug:` (with this one among its `aliases:` if its old URL must keep working).'),
   }),
   'frontmatter/unknown-prerequisite': error<
     { kind: 'unknown'; prerequisite: string; slugs: string[]; suggestion?: string } | { kind: 'self'; n: number }
@@ -328,6 +368,26 @@ export const catalogue = {
     message: (a) => `The id "${a.id}" is used twice in this chapter (first on line ${a.firstLine}).`,
     hint: 'Give every figure and exercise its own id.',
   }),
+  'component/bad-solution': error<{ kind: 'public-value' | 'reserved'; attribute: string }>({
+    summary: 'a `Solution` whose `public` has a value (it is a bare flag: `<Solution public>`), or that sets an attribute the build reserves',
+    section: 'editions',
+    message: (a) =>
+      a.kind === 'public-value'
+        ? '<Solution public> is a flag without a value: a solution is public (in every edition) or not (instructor edition only).'
+        : `<Solution ${a.attribute}> is set by the build (src/markdown/remark-editions.ts), not by lessons.`,
+    expected: (a) => (a.kind === 'public-value' ? '<Solution public> or <Solution>' : '<Solution public> or <Solution> (and optionally summary="…")'),
+    received: (a) => a.attribute,
+    hint: 'Write <Solution public> for a solution every reader sees, and a plain <Solution> for one kept for the instructor edition.',
+  }),
+  'component/numbered-in-withheld': error<{ tag: 'Solution' | 'InstructorNote'; what: string }>({
+    summary: 'a labelled equation, `Figure` or `Exercise` inside a `Solution` or `InstructorNote` that only the instructor edition shows',
+    section: 'editions',
+    message: (a) => `This <${a.tag}> is left out of the default edition, but it holds ${a.what}: the book would number it and link to it without showing it.`,
+    hint: (a) =>
+      a.tag === 'Solution'
+        ? 'Remove the \\label (or move the figure or exercise out of the solution), or make the solution public with <Solution public>.'
+        : 'Remove the \\label, or move the figure or exercise out of the note.',
+  }),
 
   // ── Widgets ───────────────────────────────────────────────────────────────────────────────────
   'widget/bad-prop': error<
@@ -375,6 +435,20 @@ export const catalogue = {
     section: 'adding-a-widget',
     message: (a) => `widgets/registry.ts lists ${a.name}, but its view widgets/${a.slug}/${a.name}.svelte does not exist.`,
     hint: 'Write the view there (the island renders widgets/<slug>/<Name>.svelte; its list of views is generated from the registry).',
+  }),
+  'slides/misplaced': error<{ tag: string; kind: 'nested' | 'children' | 'numbered-in-slide-only'; what?: string }>({
+    summary: 'a `<Slide />` marker that is not at the top level or has content, or a heading, labelled equation, `Figure` or `Exercise` inside `<SlideOnly>`',
+    section: 'slides',
+    message: (a) =>
+      a.kind === 'nested'
+        ? '<Slide /> starts a new slide, so it must stand on its own line at the top level of the chapter (not inside another element or a paragraph).'
+        : a.kind === 'children'
+          ? '<Slide /> is a marker and takes no content.'
+          : `<SlideOnly> holds ${a.what ?? 'something numbered'}, which the book would number or list without showing it.`,
+    hint: (a) =>
+      a.kind === 'numbered-in-slide-only'
+        ? 'Move it out of <SlideOnly> (it is then on the slides and in the book), or give the slide a title with <Slide title="…" /> instead of a heading.'
+        : 'Write <Slide /> or <Slide title="…" /> on a line of its own, with blank lines around it; put the slide\'s content after it.',
   }),
   'statelink/unknown-target': error<{ target?: string; ids: string[] }>({
     summary: 'a `StateLink` to a widget id that is not in the chapter',

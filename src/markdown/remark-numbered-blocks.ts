@@ -30,9 +30,9 @@ export function remarkNumberedBlocks(options: { root: string }) {
     const path = file.path ?? file.history?.[0];
     if (!path) return;
     const rel = relative(root, path).split('\\').join('/');
-    const slug = slugFromFile(basename(path));
-    if (!slug || !rel.startsWith('content/chapters/')) return;
-    const chapter = loadBook(root).chapters.find((c) => c.slug === slug);
+    if (!slugFromFile(basename(path)) || !rel.startsWith('content/chapters/')) return;
+    // By file, not by slug: a frontmatter `slug` may differ from the file name.
+    const chapter = loadBook(root).chapters.find((c) => c.file === rel);
     const prefix = chapter && chapter.number > 0 ? `${chapter.number}.` : '';
     const counters: Record<string, number> = {};
     const ids = new Map<string, number>();

@@ -16,7 +16,7 @@ import { widgetByName, widgets, type WidgetEntry } from '../../widgets/registry.
 const ID = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 
 /** The zero-JS components every lesson can use without an import (src/pages/chapters/[slug].astro). */
-const LESSON_COMPONENTS = new Set(['Figure', 'Exercise', 'Solution', 'Aside', 'StateLink', 'Fragment']);
+const LESSON_COMPONENTS = new Set(['Figure', 'Exercise', 'Solution', 'InstructorNote', 'Aside', 'StateLink', 'Fragment', 'Slide', 'Notes', 'SlideOnly', 'BookOnly']);
 
 interface JsxAttribute {
   type: string;

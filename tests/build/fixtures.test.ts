@@ -13,18 +13,14 @@
  * line, contains) and their count; every other folder must not print a single warning.
  *
  * node_modules is shared through per-package symlinks, so Astro's and Vite's caches
- * (node_modules/.astro, node_modules/.vite) stay private to each copy.
+ * (node_modules/.astro, node_modules/.vite) stay private to each copy (./project.ts, shared with
+ * the other build tests).
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-
-const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const FIXTURES = join(ROOT, 'tests', 'fixtures');
-const BUILD_TIMEOUT_MS = 240_000;
+import { BUILD_TIMEOUT_MS, FIXTURES, buildEnv, makeProjectCopy, outputOf, printedWarnings, siteMissing } from './project.ts';
 
 interface ExpectedWarning {
   code: string;
@@ -43,21 +39,6 @@ interface Expected {
   warnings?: ExpectedWarning[];
 }
 
-/** The warnings in a build's output: `warning [code] file:line[:col]: message` and its indented lines. */
-function printedWarnings(output: string): { code: string; where: string; text: string }[] {
-  const out: { code: string; where: string; text: string }[] = [];
-  const lines = output.split('\n');
-  lines.forEach((l, i) => {
-    const m = /^warning \[([^\]]+)\] (\S+?):(?: |$)/.exec(l);
-    if (!m) return;
-    let text = l;
-    for (let j = i + 1; j < lines.length && lines[j].startsWith('  '); j++) text += '\n' + lines[j];
-    out.push({ code: m[1], where: m[2], text });
-  });
-  return out;
-}
-
-const siteMissing = ['astro.config.mjs', 'src/pages', 'src/content.config.ts'].filter((p) => !existsSync(join(ROOT, p)));
 const cases = existsSync(FIXTURES)
   ? readdirSync(FIXTURES, { withFileTypes: true })
       .filter((d) => d.isDirectory() && !d.name.startsWith('_') && existsSync(join(FIXTURES, d.name, 'expected.json')))
@@ -70,49 +51,17 @@ afterAll(() => {
   for (const t of temps) rmSync(t, { recursive: true, force: true });
 });
 
-function linkNodeModules(target: string) {
-  const src = join(ROOT, 'node_modules');
-  mkdirSync(target);
-  for (const entry of readdirSync(src)) {
-    if (entry === '.astro' || entry === '.vite' || entry === '.cache') continue;
-    symlinkSync(join(src, entry), join(target, entry), 'dir');
-  }
-}
-
 function makeProject(name: string, expected: Expected): string {
-  const dir = mkdtempSync(join(tmpdir(), `iw-fixture-${name}-`));
+  const dir = makeProjectCopy(`fixture-${name}`, [join(FIXTURES, name), ...(expected.withTarget ? [join(FIXTURES, '_shared')] : [])]);
   temps.push(dir);
-  for (const f of ['astro.config.mjs', 'package.json', 'tsconfig.json']) {
-    if (existsSync(join(ROOT, f))) cpSync(join(ROOT, f), join(dir, f));
-  }
-  for (const d of ['src', 'widgets', 'public', 'content']) {
-    if (existsSync(join(ROOT, d))) cpSync(join(ROOT, d), join(dir, d), { recursive: true });
-  }
-  const chapters = join(dir, 'content', 'chapters');
-  rmSync(chapters, { recursive: true, force: true });
-  mkdirSync(chapters, { recursive: true });
-  const caseDir = join(FIXTURES, name);
-  const sources = [caseDir, ...(expected.withTarget ? [join(FIXTURES, '_shared')] : [])];
-  for (const from of sources) {
-    for (const f of readdirSync(from)) {
-      if (/\.mdx?$/.test(f)) cpSync(join(from, f), join(chapters, f));
-      else if (f === 'references.bib' || f === 'macros.tex') cpSync(join(from, f), join(dir, 'content', f));
-    }
-  }
-  // Content that names the real chapters would point nowhere: drop notation entries' chapter links.
-  const notation = join(dir, 'content', 'notation.yaml');
-  if (existsSync(notation)) writeFileSync(notation, readFileSync(notation, 'utf8').replace(/^\s*chapter:.*$/gm, ''));
-  linkNodeModules(join(dir, 'node_modules'));
   return dir;
 }
 
 function build(dir: string): { status: number | null; output: string; ms: number } {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ASTRO_TELEMETRY_DISABLED: '1', CI: '1' };
-  for (const k of ['IW_BASE', 'IW_OUT', 'IW_SITE', 'NODE_OPTIONS', 'VITEST', 'VITEST_POOL_ID', 'VITEST_WORKER_ID', 'NODE_ENV']) delete env[k];
+  const env = buildEnv();
   const t0 = Date.now();
   const r = spawnSync(process.execPath, ['node_modules/astro/bin/astro.mjs', 'build'], { cwd: dir, env, encoding: 'utf8', timeout: BUILD_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 });
-  // Strip any colour codes that slip through.
-  const output = `${r.stdout ?? ''}\n${r.stderr ?? ''}${r.error ? `\n[spawn error] ${r.error.message}` : ''}`.replace(/\u001b\[[0-9;]*m/g, '');
+  const output = outputOf(r); // colour codes stripped
   return { status: r.status, output, ms: Date.now() - t0 };
 }
 

@@ -33,6 +33,17 @@ const samples: { [C in Code]: ArgsOf<C>[] } = {
     { field: '(frontmatter)', key: '', issue: 'Unrecognized key: "sumary"', given: false },
   ],
   'frontmatter/unknown-part': [{ part: 'kernel', parts: ['foundations', 'kernels'] }],
+  'frontmatter/bad-slug': [
+    { field: 'slug', value: 'Gaussian_Processes' },
+    { field: 'aliases', value: 'sgd' },
+    { field: 'aliases', value: '/chapters/old/', n: 2 },
+  ],
+  'frontmatter/duplicate-slug': [{ slug: 'kernels', first: 'content/chapters/01-kernels.mdx' }],
+  'frontmatter/duplicate-alias': [{ alias: 'sgd', first: 'content/chapters/03-sgd.mdx' }],
+  'frontmatter/alias-is-slug': [
+    { alias: 'kernels', chapter: 'content/chapters/04-kernels.mdx', own: false },
+    { alias: 'sample', chapter: 'content/chapters/01-sample.mdx', own: true },
+  ],
   'frontmatter/unknown-prerequisite': [
     { kind: 'unknown', prerequisite: 'gaussian-processess', slugs: ['gaussian-processes', 'sgd'], suggestion: 'gaussian-processes' },
     { kind: 'unknown', prerequisite: 'kernels', slugs: [] },
@@ -97,6 +108,8 @@ const samples: { [C in Code]: ArgsOf<C>[] } = {
     { component: 'Exercise', prefix: 'ex-' },
   ],
   'component/duplicate-id': [{ id: 'fig-posterior', firstLine: 14 }],
+  'component/bad-solution': [{ kind: 'public-value', attribute: 'public="no"' }, { kind: 'reserved', attribute: 'withheld' }],
+  'component/numbered-in-withheld': [{ tag: 'Solution', what: 'a labelled equation' }, { tag: 'InstructorNote', what: 'a <Figure>' }],
   'widget/bad-prop': [
     { kind: 'spread', widget: 'BetaBinomial' },
     { kind: 'not-literal', widget: 'BetaBinomial', prop: 'heads' },
@@ -106,6 +119,7 @@ const samples: { [C in Code]: ArgsOf<C>[] } = {
   'widget/duplicate-id': [{ id: 'coin' }],
   'widget/unknown': [{ slug: 'beta-binomal' }],
   'widget/no-view': [{ slug: 'new-widget', name: 'NewWidget' }],
+  'slides/misplaced': [{ tag: 'Slide', kind: 'nested' }, { tag: 'Slide', kind: 'children' }, { tag: 'SlideOnly', kind: 'numbered-in-slide-only', what: 'a heading' }],
   'statelink/unknown-target': [
     { target: 'cion', ids: ['coin'] },
     { ids: [] },
