@@ -1,8 +1,9 @@
 // `npm run bench`: the widgets' compute in headless Chromium, per backend — WebGL (SwiftShader),
 // WASM SIMD and CPU forced with ?backend=, and the automatic choice with WebGL on and off (which
-// backend it picks and how long choosing took). For each: the device-check routines (/diagnostics/)
-// and the SGD widget's frame times at K = 10⁴ and 10⁵ chains (requestAnimationFrame intervals while
-// it plays at one step per frame: median and 95th percentile). IW_BENCH_RUNS=automatic,wasm keeps only
+// backend it picks and how long choosing took). For each: the device-check routines (/diagnostics/),
+// the SGD widget's frame times at K = 10⁴ and 10⁵ chains (requestAnimationFrame intervals while
+// it plays at one step per frame: median and 95th percentile), and the NTK widget's frame times and
+// time per GD step + redraw (K = 8, width 512, depth 2 and 3). IW_BENCH_RUNS=automatic,wasm keeps only
 // the runs whose name contains one of the words. Prints a table per backend and writes
 // everything to bench-results.json (or the path given as the first argument). Serves the site from
 // $IW_OUT (default dist/; e.g. IW_OUT=dist-perf for a private build) and builds it first if it is missing.
@@ -67,7 +68,32 @@ try {
       frames.push(row);
       console.log(`  SGD widget, K = ${K.toLocaleString('en')}: frame median ${row.medianMs.toFixed(1)} ms, p95 ${row.p95Ms.toFixed(1)} ms (at step ${k})`);
     }
-    results.runs.push({ ...run, backend: d.backend, label: d.label, how: d.how, chooseMs: d.chooseMs, reason: d.reason, measured: d.measured, routines: d.rows, sgdFrames: frames });
+    // The NTK widget training K = 8 networks of width 512 towards t = 10,000 (the Runner fits as many
+    // GD steps into a frame as its budget allows): frame intervals, and the time per step + redraw.
+    const ntkFrames = [];
+    for (const depth of [2, 3]) {
+      await page.goto(`${server.url}embed/ntk-trajectories/?members=8&width=512&depth=${depth}&activation=relu&t=10000${run.query.replace('?', '&')}`);
+      await page.waitForFunction(() => /Running on/.test(document.querySelector('.iw-backend')?.textContent ?? ''), null, { timeout: 120_000 });
+      await page.waitForTimeout(1000);
+      const m = await page.evaluate(
+        () =>
+          new Promise((resolve) => {
+            const step = () => window.infiniteWidth?.readout?.('embed')?.t ?? 0;
+            const t = [];
+            const k0 = step();
+            const tick = (now) => {
+              t.push(now);
+              if (t.length < 90) requestAnimationFrame(tick);
+              else resolve({ dt: t.slice(1).map((v, i) => v - t[i]), steps: step() - k0, ms: t.at(-1) - t[0] });
+            };
+            requestAnimationFrame(tick);
+          }),
+      );
+      const row = { depth, members: 8, width: 512, medianMs: quantile(m.dt, 0.5), p95Ms: quantile(m.dt, 0.95), steps: m.steps, msPerStep: m.steps > 0 ? m.ms / m.steps : null };
+      ntkFrames.push(row);
+      console.log(`  NTK widget, K = 8, width 512, depth ${depth}: frame median ${row.medianMs.toFixed(1)} ms, p95 ${row.p95Ms.toFixed(1)} ms; ${m.steps} GD steps in ${m.ms.toFixed(0)} ms (${row.msPerStep === null ? '—' : row.msPerStep.toFixed(1)} ms per step + redraw)`);
+    }
+    results.runs.push({ ...run, backend: d.backend, label: d.label, how: d.how, chooseMs: d.chooseMs, reason: d.reason, measured: d.measured, routines: d.rows, sgdFrames: frames, ntkFrames });
     await browser.close();
   }
 } finally {
