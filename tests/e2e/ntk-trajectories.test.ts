@@ -58,9 +58,10 @@ describe('NTK trajectories widget', () => {
     await page.locator('#embed .iw-presets button', { hasText: 'Wide' }).click();
     await expect.poll(async () => (await readout(page)).width).toBe(2048);
     expect(await page.locator('#embed .iw-ntk-warning').count()).toBe(0);
-    await page.goto(`${EMBED}?preset=too-large-step`);
-    await page.waitForFunction(() => !!document.querySelector('#embed [data-hydrated="true"]'));
-    expect((await readout(page)).lr).toBe(1.5);
+    // From the wide run straight to the large step, by the button (the new run trains to t = 200).
+    await page.locator('#embed .iw-presets button', { hasText: 'Too large a step' }).click();
+    await expect.poll(async () => (await readout(page)).lr).toBe(1.5);
+    expect((await readout(page)).width).toBe(512);
     const warning = page.locator('#embed .iw-ntk-warning');
     await expect.poll(() => warning.textContent()).toMatch(/outside|leave the kernel regime/);
     expect(await warning.locator('a').getAttribute('href')).toMatch(/chapters\/catapult-phase\/$/);
