@@ -7,7 +7,8 @@
  */
 import { roundToStep, type NumberParam } from '../core/params.ts';
 
-export interface FineScale {
+/** A monotone map between the positions 0..notches of a slider and values (Slider.svelte's `scale`). */
+export interface NotchScale {
   /** Notches of the slider: 0..notches. */
   readonly notches: number;
   /** The notch of a value (fractional between notches; clamped to the range). */
@@ -15,6 +16,7 @@ export interface FineScale {
   /** The value of a notch, on the parameter's step grid. */
   fromNotch(notch: number): number;
 }
+export type FineScale = NotchScale;
 
 export function fineScale(spec: Pick<NumberParam, 'min' | 'max' | 'step'>, fine: readonly (readonly [number, number])[], factor = 4): FineScale {
   const ranges = fine
