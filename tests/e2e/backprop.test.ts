@@ -5,23 +5,14 @@
  * the static figure with JavaScript off.
  */
 import { describe, expect, test } from 'vitest';
-import type { Page } from 'playwright-core';
-import { assertNoProblems, collectErrors, newContext, site, useBrowser } from './support/site.ts';
+import { assertNoProblems, site, useBrowser } from './support/site.ts';
+import { hydrated, openPage, readout } from './support/widget.ts';
 
 const s = site();
 const EMBED = `${s.url}embed/backprop/`;
 const nogl = useBrowser('none');
 
-async function open(url: string, opts: Parameters<typeof newContext>[1] = {}) {
-  const context = await newContext(nogl(), opts);
-  const page = await context.newPage();
-  const errors = collectErrors(page);
-  await page.goto(url, { waitUntil: 'load' });
-  return { context, page, errors };
-}
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const readout = (page: Page) => page.evaluate(() => (window as any).infiniteWidth?.readout?.('embed') ?? null) as Promise<any>;
-const hydrated = (page: Page) => page.waitForFunction(() => !!document.querySelector('#embed [data-hydrated="true"]'), null, { timeout: 20_000 });
+const open = (url: string, opts: Parameters<typeof openPage>[2] = {}) => openPage(nogl(), url, opts);
 
 describe('backprop stepper', () => {
   test('keyboard-only: from step 0 to the end of the logistic preset; the gradients equal the finite differences', async () => {

@@ -5,30 +5,17 @@
  * No console errors anywhere. (Hostile URL values: tests/e2e/hostile.test.ts, for every widget.)
  */
 import { describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { assertNoProblems, collectErrors, newContext, site, useBrowser } from './support/site.ts';
+import type { Page } from 'playwright-core';
+import { assertNoProblems, site, useBrowser } from './support/site.ts';
+import { hydrated, openPage, readout, summary } from './support/widget.ts';
 
 const s = site();
 const EMBED = `${s.url}embed/catapult/`;
 const gl = useBrowser('swiftshader');
 const nogl = useBrowser('none');
 
-async function open(browser: Browser, url: string, opts: Parameters<typeof newContext>[1] = {}) {
-  const context = await newContext(browser, opts);
-  const page = await context.newPage();
-  const errors = collectErrors(page);
-  await page.goto(url, { waitUntil: 'load' });
-  return { context, page, errors };
-}
+const open = openPage;
 
-async function hydrated(page: Page) {
-  await page.locator('#embed').scrollIntoViewIfNeeded();
-  await page.waitForFunction(() => !!document.querySelector('#embed [data-hydrated="true"]'), null, { timeout: 30_000 });
-}
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const readout = (page: Page): Promise<any> => page.evaluate(() => (window as any).infiniteWidth?.readout?.('embed') ?? null);
-const summary = (page: Page) => page.locator('#embed .iw-summary').textContent();
 const running = (page: Page) => expect.poll(() => page.locator('#embed .iw-backend').textContent(), { timeout: 60_000 }).toMatch(/Running on/);
 
 /** Every path's d attribute in the widget: none may hold NaN, Infinity or undefined. */
@@ -49,7 +36,7 @@ describe('Catapult widget', () => {
       ['Wider is sharper', 'catapult', 'width=100000'],
     ] as const) {
       await page.locator('#embed .iw-presets button', { hasText: label }).click();
-      await expect.poll(async () => (await readout(page))?.phase).toBe(phase);
+      await expect.poll(async () => (await readout(page))?.phase, { timeout: 10_000 }).toBe(phase);
       expect(await page.locator('#embed .iw-presets button[aria-pressed="true"]').textContent()).toBe(label);
       await expect.poll(() => page.url(), { timeout: 10_000 }).toContain(key);
       expect(await summary(page)).toContain(`${phase} phase`);

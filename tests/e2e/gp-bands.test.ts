@@ -6,24 +6,14 @@
  */
 import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { assertNoProblems, collectErrors, newContext, site, useBrowser } from './support/site.ts';
+import { assertNoProblems, newContext, site, useBrowser } from './support/site.ts';
+import { hydrated, openPage, readout } from './support/widget.ts';
 
 const s = site();
 const EMBED = `${s.url}embed/gp-bands/`;
 const nogl = useBrowser('none');
 
-async function open(url: string, opts: Parameters<typeof newContext>[1] = {}) {
-  const context = await newContext(nogl(), opts);
-  const page = await context.newPage();
-  const errors = collectErrors(page);
-  const requests: string[] = [];
-  page.on('request', (r) => requests.push(r.url()));
-  await page.goto(url, { waitUntil: 'load' });
-  return { context, page, errors, requests };
-}
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const readout = (page: Page) => page.evaluate(() => (window as any).infiniteWidth?.readout?.('embed') ?? null) as Promise<any>;
-const hydrated = (page: Page) => page.waitForFunction(() => !!document.querySelector('#embed [data-hydrated="true"]'), null, { timeout: 20_000 });
+const open = (url: string, opts: Parameters<typeof openPage>[2] = {}) => openPage(nogl(), url, opts);
 const sdAt = (r: { xTest: number[]; sd: number[] }, x: number) => r.sd[r.xTest.findIndex((t) => t >= x)];
 
 /** Page coordinates of data point (x, y) in the main plot. */

@@ -5,26 +5,18 @@
  * errors.
  */
 import { describe, expect, test } from 'vitest';
-import type { Page } from 'playwright-core';
-import { assertNoProblems, collectErrors, newContext, site, useBrowser } from './support/site.ts';
+import { assertNoProblems, newContext, site, useBrowser } from './support/site.ts';
+import { hydrated, openPage, readout } from './support/widget.ts';
 
 const s = site();
 const EMBED = `${s.url}embed/mcmc-trace/`;
 const nogl = useBrowser('none');
 
 async function open(url: string) {
-  const context = await newContext(nogl());
-  const page = await context.newPage();
-  const errors = collectErrors(page);
-  const requests: string[] = [];
-  page.on('request', (r) => requests.push(r.url()));
-  await page.goto(url, { waitUntil: 'load' });
-  await page.locator('#embed').scrollIntoViewIfNeeded();
-  await page.waitForFunction(() => !!document.querySelector('#embed [data-hydrated="true"]'), null, { timeout: 20_000 });
-  return { context, page, errors, requests };
+  const opened = await openPage(nogl(), url);
+  await hydrated(opened.page);
+  return opened;
 }
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const readout = (page: Page): Promise<any> => page.evaluate(() => (window as any).infiniteWidth?.readout?.('embed') ?? null);
 
 describe('MCMC trace widget', () => {
   test('presets: acceptance falls from too small to good to too large; τ is smallest for the good step; no tfjs', async () => {

@@ -6,22 +6,18 @@
  */
 import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { assertNoProblems, collectErrors, newContext, site, useBrowser } from './support/site.ts';
+import { assertNoProblems, newContext, site, useBrowser } from './support/site.ts';
+import { hydrated, openPage, readout } from './support/widget.ts';
 
 const s = site();
 const EMBED = `${s.url}embed/ntk-trajectories/`;
 const nogl = useBrowser('none');
 
 async function open(url: string) {
-  const context = await newContext(nogl());
-  const page = await context.newPage();
-  const errors = collectErrors(page);
-  await page.goto(url, { waitUntil: 'load' });
-  await page.waitForFunction(() => !!document.querySelector('#embed [data-hydrated="true"]'), null, { timeout: 20_000 });
-  return { context, page, errors };
+  const opened = await openPage(nogl(), url);
+  await hydrated(opened.page);
+  return opened;
 }
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const readout = (page: Page) => page.evaluate(() => (window as any).infiniteWidth?.readout?.('embed') ?? null) as Promise<any>;
 /** Waits until the networks have been trained to step t. */
 const trainedTo = (page: Page, t: number) => expect.poll(async () => { const r = await readout(page); return r?.memberMean ? r.t : -1; }, { timeout: 90_000 }).toBe(t);
 

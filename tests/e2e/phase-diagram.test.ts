@@ -8,6 +8,7 @@
 import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { assertNoProblems, collectErrors, newContext, site, useBrowser } from './support/site.ts';
+import { hydrated, readout } from './support/widget.ts';
 
 const s = site();
 const EMBED = `${s.url}embed/phase-diagram/`;
@@ -38,9 +39,6 @@ async function open(url: string) {
   await page.goto(url, { waitUntil: 'load' });
   return { context, page, errors, requests };
 }
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const readout = (page: Page) => page.evaluate(() => (window as any).infiniteWidth?.readout?.('embed') ?? null) as Promise<any>;
-const hydrated = (page: Page) => page.waitForFunction(() => !!document.querySelector('#embed [data-hydrated="true"]'), null, { timeout: 20_000 });
 const gridDone = (page: Page) => page.waitForFunction(() => (window as any).infiniteWidth?.readout?.('embed')?.gridMs != null, null, { timeout: 60_000 }); // eslint-disable-line @typescript-eslint/no-explicit-any
 const longTasks = (page: Page) => page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
 
