@@ -8,6 +8,9 @@ export default defineConfig({
     globalSetup: ['tests/e2e/global-setup.ts'],
     testTimeout: 240_000,
     hookTimeout: 60_000,
+    // A widget's state catches up within a few frames, but a loaded CI machine can take seconds:
+    // polls wait up to 10 s unless a test says otherwise (Vitest's default is 1 s).
+    expect: { poll: { timeout: 10_000 } },
     pool: 'forks',
     maxWorkers: 2,
     fileParallelism: true,

@@ -121,5 +121,6 @@ describe('the PDF edition (npm run pdf)', () => {
     expect(widgetCount, 'the book has no widgets to check').toBeGreaterThan(0);
 
     if (problems.length) throw new Error(`PDF: ${problems.length} problem(s)\n  ${problems.join('\n  ')}`);
-  });
+    // Two print passes over ~160 pages: about 2 minutes here, up to 4 on a loaded CI machine.
+  }, 600_000);
 });
