@@ -5,23 +5,16 @@
  * WebGL context loss mid-run. No console errors anywhere.
  */
 import { describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { assertNoProblems, collectErrors, newContext, site, useBrowser } from './support/site.ts';
+import type { Page } from 'playwright-core';
+import { assertNoProblems, site, useBrowser } from './support/site.ts';
+import { openPage } from './support/widget.ts';
 
 const s = site();
 const CHAPTER = `${s.url}chapters/estimating-probability/`;
 const gl = useBrowser('swiftshader');
 const nogl = useBrowser('none');
 
-async function open(browser: Browser, url: string, opts: Parameters<typeof newContext>[1] = {}) {
-  const context = await newContext(browser, opts);
-  const page = await context.newPage();
-  const errors = collectErrors(page);
-  const requests: string[] = [];
-  page.on('request', (r) => requests.push(r.url()));
-  await page.goto(url, { waitUntil: 'load' });
-  return { context, page, errors, requests };
-}
+const open = openPage;
 
 const summary = (page: Page, id: string) => page.locator(`#${id} .iw-summary`);
 
