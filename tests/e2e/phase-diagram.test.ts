@@ -7,38 +7,29 @@
  */
 import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { assertNoProblems, collectErrors, newContext, site, useBrowser } from './support/site.ts';
-import { hydrated, readout } from './support/widget.ts';
+import { assertNoProblems, newContext, site, useBrowser } from './support/site.ts';
+import { hydrated, openPage, readout } from './support/widget.ts';
 
 const s = site();
 const EMBED = `${s.url}embed/phase-diagram/`;
 const nogl = useBrowser('none');
 
-async function open(url: string) {
-  const context = await newContext(nogl());
-  // Long tasks from the very start of the page (buffered: true misses nothing before the test looks).
-  await context.addInitScript(() => {
-    const w = window as unknown as { __longTasks: number[] };
-    w.__longTasks = [];
-    try {
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) {
-          w.__longTasks.push(e.duration);
-          (w as unknown as { __longAt: string[] }).__longAt ??= [];
-          (w as unknown as { __longAt: string[] }).__longAt.push(`${Math.round(e.startTime)}+${Math.round(e.duration)}`);
-        }
-      }).observe({ type: 'longtask', buffered: true });
-    } catch {
-      /* no longtask support */
-    }
-  });
-  const page = await context.newPage();
-  const errors = collectErrors(page);
-  const requests: string[] = [];
-  page.on('request', (r) => requests.push(r.url()));
-  await page.goto(url, { waitUntil: 'load' });
-  return { context, page, errors, requests };
+// Long tasks from the very start of the page (buffered: true misses nothing before the test looks).
+function watchLongTasks() {
+  const w = window as unknown as { __longTasks: number[]; __longAt?: string[] };
+  w.__longTasks = [];
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        w.__longTasks.push(e.duration);
+        (w.__longAt ??= []).push(`${Math.round(e.startTime)}+${Math.round(e.duration)}`);
+      }
+    }).observe({ type: 'longtask', buffered: true });
+  } catch {
+    /* no longtask support */
+  }
 }
+const open = (url: string) => openPage(nogl(), url, {}, watchLongTasks);
 const gridDone = (page: Page) => page.waitForFunction(() => (window as any).infiniteWidth?.readout?.('embed')?.gridMs != null, null, { timeout: 60_000 }); // eslint-disable-line @typescript-eslint/no-explicit-any
 const longTasks = (page: Page) => page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
 

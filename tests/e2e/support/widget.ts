@@ -13,9 +13,10 @@ export interface OpenedPage {
   requests: string[];
 }
 
-/** A fresh context and page, loaded at `url`. */
-export async function openPage(browser: Browser, url: string, opts: Parameters<typeof newContext>[1] = {}): Promise<OpenedPage> {
+/** A fresh context and page, loaded at `url`; `initScript` runs in the page before any of its own scripts. */
+export async function openPage(browser: Browser, url: string, opts: Parameters<typeof newContext>[1] = {}, initScript?: () => void): Promise<OpenedPage> {
   const context = await newContext(browser, opts);
+  if (initScript) await context.addInitScript(initScript);
   const page = await context.newPage();
   const errors = collectErrors(page);
   const requests: string[] = [];
