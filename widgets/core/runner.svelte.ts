@@ -93,17 +93,15 @@ export class Runner<S, R extends Run<S> = Run<S>> implements RunControl {
 
   constructor(options: RunnerOptions<S, R>) {
     this.#options = options;
-    // Any parameter change rebuilds the run, keeping play/pause as it was. ($effect works here:
-    // the runner is created while its component initialises.)
+    // Any parameter change rebuilds the run, keeping play/pause as it was: a playing runner stays
+    // playing through the build (its ticks wait while #building), so a second change that lands
+    // while the first run is still building (two presets clicked in a row) keeps playing too.
+    // ($effect works here: the runner is created while its component initialises.)
     $effect(() => {
       const key = this.#options.key();
       if (!this.#compute || key === this.#lastKey) return;
       this.#lastKey = key;
-      const wasPlaying = this.playing;
-      this.#pause();
-      void this.#rebuild(null).then(() => {
-        if (wasPlaying) this.#resume();
-      });
+      void this.#rebuild(null);
     });
   }
 
@@ -163,8 +161,8 @@ export class Runner<S, R extends Run<S> = Run<S>> implements RunControl {
 
   /** Play or pause; at the horizon, play starts over. */
   toggle(): void {
+    if (this.playing) return this.#pause(); // also while a new run is building
     if (!this.#run) return;
-    if (this.playing) return this.#pause();
     if (this.#run.done()) {
       void this.#rebuild(null).then(() => this.#resume());
       return;
