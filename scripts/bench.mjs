@@ -44,7 +44,7 @@ try {
     await page.waitForFunction(() => window.diagnostics, null, { timeout: 300_000 });
     const d = await page.evaluate(() => window.diagnostics);
     console.log(`\n## ${run.name}: ${d.label} (${d.how}${d.how === 'measured' ? ` in ${d.chooseMs.toFixed(0)} ms` : ''})${d.reason ? ` — ${d.reason}` : ''}`);
-    for (const m of d.measured) console.log(`  chooser: ${m.backend.padEnd(6)} ${m.ms !== undefined ? `${m.ms.toFixed(2).padStart(8)} ms` : `  ${m.failure}`}${m.initMs !== undefined ? ` (started in ${m.initMs.toFixed(0)} ms)` : ''}`);
+    for (const m of d.measured) console.log(`  chooser: ${m.backend.padEnd(6)} ${m.ms !== undefined ? `${m.ms.toFixed(2).padStart(8)} ms` : `  ${m.failure}`}${m.initMs !== undefined ? ` (started in ${m.initMs.toFixed(0)} ms${m.spentMs !== undefined ? `, measuring it took ${m.spentMs.toFixed(0)} ms` : ''})` : ''}`);
     for (const r of d.rows) console.log(`  ${r.name.padEnd(78)} ${r.ms.toFixed(2).padStart(9)} ms   ${r.rate}`);
     const frames = [];
     for (const K of [10_000, 100_000]) {

@@ -11,6 +11,7 @@
  */
 import type * as TF from '@tensorflow/tfjs-core';
 import type { BackendChoice, BackendName, Flags, Measured } from './engine.ts';
+import type { WorkerLane } from './workers.ts';
 
 export type { BackendName, Measured } from './engine.ts';
 export type Tf = typeof TF;
@@ -54,6 +55,12 @@ export interface Compute {
   onChange(cb: (compute: Compute) => void): () => void;
   /** Lose the WebGL context on purpose (WEBGL_lose_context) and resolve after recovery; false when not on WebGL. */
   simulateContextLoss(): Promise<boolean>;
+  /**
+   * Compute workers running WASM as the page does (workers.ts), for routines that split into
+   * independent blocks: one lane per worker, [] where none help or run (WebGL: one GPU; the CPU
+   * backend; one core; no Worker). Optional: Node tests and benchmarks pass a Compute without it (one thread).
+   */
+  workers?(): WorkerLane[];
 }
 
 export interface TensorTracker {
@@ -182,6 +189,9 @@ async function create(order: BackendName[], options: ComputeOptions): Promise<Co
       if (typeof cb !== 'function') throw new TypeError('compute.onChange(cb): cb must be a function');
       listeners.add(cb);
       return () => listeners.delete(cb);
+    },
+    workers() {
+      return choice.backend === 'wasm' ? engine.workerLanes('wasm') : [];
     },
     simulateContextLoss() {
       return new Promise<boolean>((resolve) => {

@@ -1,5 +1,5 @@
 /**
- * The only module that imports tfjs. `backend.ts` loads it with a dynamic import() the first time a
+ * The only module of the page's thread that imports tfjs (compute.worker.ts has its own, in a worker). `backend.ts` loads it with a dynamic import() the first time a
  * widget asks for compute, so a page without GPU widgets never downloads tfjs.
  *
  * Only tfjs-core, its gradients, and the WebGL, WASM and CPU backends: not the `@tensorflow/tfjs`
@@ -23,6 +23,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { workerLanes as lanesFor, type WorkerLane } from './workers.ts';
 
 export { tf };
 
@@ -38,6 +39,8 @@ export interface Measured {
   floatPrecision?: 16 | 32;
   /** ms it took to start (before the self-test and the workload). */
   initMs?: number;
+  /** ms its start, warm-up and timed runs took together (what measuring it cost). */
+  spentMs?: number;
 }
 
 export interface BackendChoice {
@@ -62,6 +65,16 @@ export type Flags = Record<string, number | boolean | string>;
 
 const NAMES: Record<BackendName, string> = { webgl: 'WebGL', wasm: 'WASM', cpu: 'CPU' };
 
+/** The self-hosted WASM binaries by the names tfjs-backend-wasm asks for. */
+const WASM_PATHS = { 'tfjs-backend-wasm.wasm': wasmPlainUrl, 'tfjs-backend-wasm-simd.wasm': wasmSimdUrl, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl };
+
+/** Compute workers on `backend` (workers.ts), with the WASM binaries as absolute URLs (a worker resolves against its own script). */
+export function workerLanes(backend: 'wasm'): WorkerLane[] {
+  if (typeof location === 'undefined') return [];
+  const wasmPaths = Object.fromEntries(Object.entries(WASM_PATHS).map(([k, v]) => [k, new URL(v, location.href).href]));
+  return lanesFor({ backend, wasmPaths });
+}
+
 let wasmPathsSet = false;
 function applyFlags(flags: Flags | undefined): void {
   // Prod mode silences tfjs's console.warn/log chatter (a failed WebGL init, the "install
@@ -70,7 +83,7 @@ function applyFlags(flags: Flags | undefined): void {
   for (const [name, value] of Object.entries(flags ?? {})) tf.env().set(name, value as never);
   // In the browser the binaries come from the build; in Node the backend finds its own files.
   if (!wasmPathsSet && typeof window !== 'undefined') {
-    setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmPlainUrl, 'tfjs-backend-wasm-simd.wasm': wasmSimdUrl, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl });
+    setWasmPaths(WASM_PATHS);
     wasmPathsSet = true;
   }
 }
@@ -224,13 +237,44 @@ async function finish(name: BackendName, how: BackendChoice['how'], floatPrecisi
   return { backend: name, how, reason, floatPrecision, measured, chooseMs: performance.now() - t0, ranking, wasmFeatures: features };
 }
 
+/** Renderer names of GPUs emulated on the CPU (Chrome's SwiftShader, Mesa's llvmpipe/softpipe, Windows' WARP). */
+const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software|basic render|warp/i;
+
+/**
+ * Whether this browser's WebGL is software-rendered: a context exists but refuses
+ * `failIfMajorPerformanceCaveat` (the WebGL spec's own test for "no GPU acceleration"), or its
+ * renderer (WEBGL_debug_renderer_info) is a known CPU emulator — headless Chromium with
+ * --enable-unsafe-swiftshader passes the first test. Such a WebGL loses to WASM SIMD at every
+ * routine (3–20× slower here), and timing it costs a shader compilation (~400 ms on SwiftShader).
+ */
+export function softwareWebGL(): boolean {
+  if (typeof document === 'undefined') return false;
+  try {
+    const canvas = () => document.createElement('canvas');
+    const strict = canvas().getContext('webgl2', { failIfMajorPerformanceCaveat: true }) ?? canvas().getContext('webgl', { failIfMajorPerformanceCaveat: true });
+    const gl = strict ?? canvas().getContext('webgl2') ?? canvas().getContext('webgl');
+    if (!gl) return false;
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? '');
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    return !strict || SOFTWARE_RENDERER.test(renderer);
+  } catch {
+    return false;
+  }
+}
+
+/** What timing the CPU backend costs (its start, JIT warm-up and the timed run): 100–120 ms measured here. */
+const CPU_COST_MS = 100;
+
 /**
  * Times each candidate and activates the fastest float32 one; throws when none runs at all.
  * Order: WASM first (it starts in a few ms), then WebGL (its shaders compile on first use), then
- * CPU — which only runs the same work in plain JavaScript (30+ ms with its JIT warm-up), so it is
- * timed only when nothing else ran or the time spent so far is within `budgetMs`; else the reason
- * says "CPU not measured (time budget)". WASM and WebGL are always timed when they start (on a
- * real GPU WebGL is the one that matters; its cost here is one shader compilation, see runProbe).
+ * CPU. Two are skipped when something else was timed, so that choosing stays within `budgetMs`:
+ * - a software-rendered WebGL (softwareWebGL: "WebGL not measured (software-rendered, no GPU)");
+ *   on a real GPU WebGL is always timed (its cost there is one shader compilation, see runProbe);
+ * - the CPU backend (the same work in plain JavaScript) unless the time spent so far plus its
+ *   cost (CPU_COST_MS) is within `budgetMs`: "CPU not measured (time budget)".
+ * With nothing else timed, both are timed: a software WebGL or the CPU is then the best there is.
  */
 export async function measureBackends(candidates: readonly BackendName[], flags?: Flags, budgetMs = 150): Promise<BackendChoice> {
   applyFlags(flags);
@@ -240,8 +284,12 @@ export async function measureBackends(candidates: readonly BackendName[], flags?
   const measured: Measured[] = [];
   for (const name of order) {
     const timedOne = measured.some((m) => m.ms !== undefined);
-    if (name === 'cpu' && timedOne && performance.now() - t0 > budgetMs) {
+    if (name === 'cpu' && timedOne && performance.now() - t0 + CPU_COST_MS > budgetMs) {
       measured.push({ backend: name, failure: 'not measured (time budget)' });
+      continue;
+    }
+    if (name === 'webgl' && timedOne && softwareWebGL()) {
+      measured.push({ backend: name, failure: 'not measured (software-rendered, no GPU)' });
       continue;
     }
     const ts = performance.now();
@@ -253,7 +301,8 @@ export async function measureBackends(candidates: readonly BackendName[], flags?
     }
     try {
       const r = await timeWorkload();
-      measured.push('failure' in r ? { backend: name, failure: r.failure, initMs } : { backend: name, ms: r.ms, floatPrecision: r.floatPrecision, initMs });
+      const spentMs = performance.now() - ts;
+      measured.push('failure' in r ? { backend: name, failure: r.failure, initMs, spentMs } : { backend: name, ms: r.ms, floatPrecision: r.floatPrecision, initMs, spentMs });
     } catch (error) {
       measured.push({ backend: name, failure: `failed the timing run: ${(error as Error)?.message ?? String(error)}`, initMs });
     }

@@ -123,8 +123,8 @@ describe('GP bands widget', () => {
     await context.close();
   });
 
-  test('finite networks: the covariance error shrinks from width 16 to 1024 (no WebGL)', async () => {
-    const { context, page, errors } = await open(`${EMBED}?preset=few&kernel=nngp&depth=3&width=16`);
+  test('finite networks: the covariance error shrinks from width 16 to 1024 (no WebGL); a compute worker shares the work and the sample stays the same', async () => {
+    const { context, page, errors, requests } = await open(`${EMBED}?preset=few&kernel=nngp&depth=3&width=16`);
     await hydrated(page);
     await expect.poll(async () => (await readout(page)).covarianceError, { timeout: 60_000 }).not.toBeNull();
     const narrow = (await readout(page)).covarianceError;
@@ -137,6 +137,18 @@ describe('GP bands widget', () => {
     expect(wide).toBeLessThan(narrow);
     expect(await page.locator('#embed .iw-gp-error').textContent()).toMatch(/Relative error/);
     expect(await page.locator('#embed .iw-backend').textContent()).toMatch(/Running on/);
+    // 2,000 networks of width 1,024 are split between the page and a compute worker (a second
+    // core): the worker's script loads, and the sample is the one a page without workers draws.
+    expect(requests.some((u) => /compute\.worker[^/]*\.js/.test(u))).toBe(true);
+    const single = await openPage(nogl(), `${EMBED}?preset=few&kernel=nngp&depth=3&width=1024`, {}, () => {
+      delete (window as { Worker?: unknown }).Worker;
+    });
+    await hydrated(single.page);
+    await expect.poll(async () => (await readout(single.page)).covarianceError, { timeout: 60_000 }).not.toBeNull();
+    expect((await readout(single.page)).covarianceError).toBe(wide);
+    expect(single.requests.some((u) => /compute\.worker/.test(u))).toBe(false);
+    assertNoProblems(single.errors.take(), 'GP overlay without workers');
+    await single.context.close();
     assertNoProblems(errors.take(), 'GP overlay');
     await context.close();
   });

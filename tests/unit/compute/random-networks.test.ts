@@ -6,7 +6,8 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Compute, RandomNetworksSpec } from '../../../src/compute/index.ts';
 import { empiricalCovariance, getCompute, layerMaps, sampleRandomNetworks } from '../../../src/compute/index.ts';
-import { fillNormals } from '../../../src/compute/random-networks.ts';
+import { fillNormals, sampleNetworkBlock } from '../../../src/compute/random-networks.ts';
+import type { WorkerLane, WorkerTask } from '../../../src/compute/workers.ts';
 import { erf } from '../math/_support.ts';
 
 let compute: Compute;
@@ -87,6 +88,30 @@ describe('sampleRandomNetworks', () => {
     expect(a.layers).toBeNull();
     expect(c.layers?.length).toBe(3);
     expect(c.layers?.[0].length).toBe(40 * 9);
+  });
+
+  it('split across lanes (as in a browser with compute workers) it is the same sample, even when a worker fails', async () => {
+    // Big enough to be split (S n P >= 2^21): 1,400 networks of width 1,024 on 3 points, in blocks of 682.
+    const spec: RandomNetworksSpec = { ...base, networks: 1400, width: 1024, depth: 2, activation: 'relu' };
+    const whole = await sampleRandomNetworks(compute, spec, x, { layers: true });
+    const ran: string[] = [];
+    // Two in-process "workers": one answers blocks (after a macrotask, like a message), one fails.
+    const good: WorkerLane = {
+      run: async <T,>(task: WorkerTask) => {
+        await new Promise((r) => setTimeout(r, 1));
+        ran.push(`worker ${task.from}-${task.to}`);
+        return (await sampleNetworkBlock(compute, task.spec, task.x, task.options, task.from, task.to)) as T;
+      },
+    };
+    const bad: WorkerLane = { run: async () => Promise.reject(new Error('worker died')) };
+    const split = await sampleRandomNetworks({ ...compute, workers: () => [good, bad] } as Compute, spec, x, { layers: true });
+    expect(ran.length).toBeGreaterThan(0);
+    expect(Array.from(split.outputs)).toEqual(Array.from(whole.outputs));
+    split.layers?.forEach((g, l) => expect(Array.from(g)).toEqual(Array.from((whole.layers as Float32Array[])[l])));
+    // A block on its own is the same networks too; bad ranges are named.
+    const block = await sampleNetworkBlock(compute, spec, x, {}, 682, 700);
+    expect(Array.from(block.outputs)).toEqual(Array.from(whole.outputs.subarray(682 * 3, 700 * 3)));
+    await expect(sampleNetworkBlock(compute, spec, x, {}, 5, 5)).rejects.toThrow(/to/);
   });
 
   it('layouts agree on every layer kernel too, and the last layer kernel is f f', async () => {
