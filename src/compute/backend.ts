@@ -61,6 +61,8 @@ export interface Compute {
    * backend; one core; no Worker). Optional: Node tests and benchmarks pass a Compute without it (one thread).
    */
   workers?(): WorkerLane[];
+  /** Blocks the compute workers answered on this page and their failures (a failed block is redone on the page's thread). */
+  workerStats?(): { blocks: number; failures: string[] };
 }
 
 export interface TensorTracker {
@@ -190,6 +192,7 @@ async function create(order: BackendName[], options: ComputeOptions): Promise<Co
       listeners.add(cb);
       return () => listeners.delete(cb);
     },
+    workerStats: engine.workerStats,
     workers() {
       return choice.backend === 'wasm' ? engine.workerLanes('wasm') : [];
     },

@@ -23,7 +23,9 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { workerLanes as lanesFor, type WorkerLane } from './workers.ts';
+import { workerLanes as lanesFor, workerStats, type WorkerLane } from './workers.ts';
+
+export { workerStats };
 
 export { tf };
 

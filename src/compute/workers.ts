@@ -49,6 +49,13 @@ interface Slot {
 
 let nextId = 0;
 const slots: Slot[] = [];
+/** What the workers did on this page: blocks answered, and why any worker ended in failure. */
+const stats = { blocks: 0, failures: [] as string[] };
+
+/** Blocks the workers answered on this page, and their failures (the debug readout, e2e tests). */
+export function workerStats(): { blocks: number; failures: string[] } {
+  return { blocks: stats.blocks, failures: [...stats.failures] };
+}
 
 /** How many workers this browser gets: one fewer than its cores, at most MAX_WORKERS; 0 without Worker. */
 export function workerCount(): number {
@@ -73,13 +80,20 @@ function spawn(slot: Slot): Worker {
     const p = slot.pending.get(e.data.id);
     if (!p) return;
     slot.pending.delete(e.data.id);
-    if (e.data.error !== undefined) p.reject(new Error(e.data.error));
-    else p.resolve(e.data.result);
+    if (e.data.error !== undefined) {
+      stats.failures.push(e.data.error);
+      p.reject(new Error(e.data.error));
+    } else {
+      stats.blocks++;
+      p.resolve(e.data.result);
+    }
     if (slot.pending.size === 0) slot.idle = setTimeout(() => end(slot, 'idle'), IDLE_MS);
   });
   w.addEventListener('error', (e) => {
     e.preventDefault();
-    end(slot, `compute worker failed: ${e.message || 'could not start'}`);
+    const why = `compute worker failed: ${e.message || 'could not start'}`;
+    stats.failures.push(why);
+    end(slot, why);
   });
   slot.worker = w;
   return w;

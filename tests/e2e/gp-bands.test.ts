@@ -140,6 +140,10 @@ describe('GP bands widget', () => {
     // 2,000 networks of width 1,024 are split between the page and a compute worker (a second
     // core): the worker's script loads, and the sample is the one a page without workers draws.
     expect(requests.some((u) => /compute\.worker[^/]*\.js/.test(u))).toBe(true);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const stats = await page.evaluate(() => (window as any).infiniteWidth.compute.workerStats());
+    expect(stats.failures).toEqual([]);
+    expect(stats.blocks).toBeGreaterThan(0);
     const single = await openPage(nogl(), `${EMBED}?preset=few&kernel=nngp&depth=3&width=1024`, {}, () => {
       delete (window as { Worker?: unknown }).Worker;
     });
