@@ -6,6 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEdition, defaultOutDir } from '../src/lib/edition.ts';
+import { normalizeBase } from '../src/book/base-path.ts';
+import { writePolicy } from './csp.mjs';
 
 // `--edition X` / `--edition=X` is ours (astro build does not know it): it becomes IW_EDITION.
 const extra = [];
@@ -45,3 +47,11 @@ if (!existsSync(join(outDir, 'index.html'))) {
   process.exit(1);
 }
 run('pagefind index', bin('pagefind'), ['--site', outDir, '--silent']);
+try {
+  const t0 = performance.now();
+  const { hashes } = writePolicy(outDir, normalizeBase(process.env.IW_BASE ?? '/'));
+  console.log(`✓ Content-Security-Policy (${hashes.length} inline script hashes) in _headers and csp-nginx.conf in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+} catch (e) {
+  console.error(`✗ ${e instanceof Error ? e.message : e}`);
+  process.exit(1);
+}

@@ -16,6 +16,7 @@ import { realpath, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { normalizeBase } from '../src/book/base-path.ts';
+import { readPolicy } from './csp.mjs';
 
 /** Content types by extension (lower case, with dot). Anything else is application/octet-stream. */
 export const CONTENT_TYPES = {
@@ -123,7 +124,9 @@ const COMPRESSIBLE = /^(text\/|application\/(javascript|json|xml|manifest\+json)
 
 /**
  * Starts the server.
- * @param {{ dir?: string, base?: string, port?: number, host?: string, quiet?: boolean }} [opts]
+ * Every response carries the site's Content-Security-Policy from its _headers (scripts/csp.mjs),
+ * as a host configured from that file would send it; `csp: false` serves without it.
+ * @param {{ dir?: string, base?: string, port?: number, host?: string, quiet?: boolean, csp?: boolean }} [opts]
  * @returns {Promise<{ url: string, origin: string, port: number, base: string, dir: string, close: () => Promise<void> }>}
  */
 export async function serve(opts = {}) {
@@ -135,6 +138,8 @@ export async function serve(opts = {}) {
   const notFoundPage = join(root, '404.html');
   /** @type {Map<string, Buffer>} */
   const gzipCache = new Map();
+  const csp = opts.csp === false ? null : readPolicy(root);
+  const security = { 'x-content-type-options': 'nosniff', ...(csp ? { 'content-security-policy': csp } : {}) };
 
   const server = createServer(async (req, res) => {
     const send = (/** @type {number} */ status, /** @type {string} */ body, headers = {}) => {
@@ -175,7 +180,7 @@ export async function serve(opts = {}) {
           vary: 'accept-encoding',
           'cache-control': 'no-cache',
           'last-modified': s.mtime.toUTCString(),
-          'x-content-type-options': 'nosniff',
+          ...security,
         });
         return res.end(req.method === 'HEAD' ? undefined : body);
       }
@@ -184,7 +189,7 @@ export async function serve(opts = {}) {
         'content-length': s.size,
         'cache-control': 'no-cache',
         'last-modified': s.mtime.toUTCString(),
-        'x-content-type-options': 'nosniff',
+        ...security,
       });
       if (req.method === 'HEAD') return res.end();
       const stream = createReadStream(file);
