@@ -45,6 +45,9 @@ export default defineConfig({
   trailingSlash: 'ignore',
   build: { format: 'directory' },
   markdown: {
+    // Code blocks in two Shiki themes whose every token meets WCAG AA on its background (GitHub's
+    // "default" pair; github-dark's comments are ~3:1), switched with the page theme in global.css.
+    shikiConfig: { themes: { light: 'github-light-default', dark: 'github-dark-default' }, defaultColor: false },
     processor: unified({
       // unified's PluggableList is wider than Astro's plugin type; the lists are built and tested in
       // src/markdown, so hand them over as they are.

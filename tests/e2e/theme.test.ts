@@ -2,9 +2,11 @@
  * The dark-mode contract: html[data-theme="dark"] is set before DOMContentLoaded (no flash) both
  * from a stored choice (localStorage `iw-theme`) and from prefers-color-scheme; a stored choice
  * wins over the system setting; the #theme-toggle button flips the theme and the choice survives
- * a reload.
+ * a reload. Code blocks (two Shiki themes, both WCAG AA) follow the page theme.
  */
-import { describe, test } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
 import type { BrowserContextOptions } from 'playwright-core';
 import { assertNoProblems, label, listPages, newContext, site, useBrowser } from './support/site.ts';
 
@@ -87,5 +89,32 @@ describe('theme', () => {
       }
     }
     assertNoProblems(problems, 'Theme toggle');
+  });
+});
+
+describe('code blocks', () => {
+  test('follow the page theme: GitHub light default in light mode, dark default in dark mode', async () => {
+    const chapter = all.find((p) => p.isChapter && /astro-code/.test(readFileSync(join(s.dir, p.file), 'utf8')));
+    expect(chapter, 'no chapter has a code block').toBeDefined();
+    for (const [scheme, bg] of [
+      ['light', 'rgb(255, 255, 255)'],
+      ['dark', 'rgb(13, 17, 23)'],
+    ] as const) {
+      const context = await newContext(browser(), { colorScheme: scheme });
+      const page = await context.newPage();
+      await page.goto(s.url + chapter!.path, { waitUntil: 'load' });
+      const got = await page.evaluate((scheme) => {
+        const pre = document.querySelector('pre.astro-code') as HTMLElement;
+        const span = pre.querySelector('code span span') as HTMLElement;
+        const want = span.style.getPropertyValue(`--shiki-${scheme}`).trim();
+        const probe = document.createElement('i');
+        probe.style.color = want;
+        document.body.append(probe);
+        return { bg: getComputedStyle(pre).backgroundColor, color: getComputedStyle(span).color, want: getComputedStyle(probe).color };
+      }, scheme);
+      expect(got.bg, scheme).toBe(bg);
+      expect(got.color, scheme).toBe(got.want);
+      await context.close();
+    }
   });
 });
