@@ -91,7 +91,7 @@ describe('sampleRandomNetworks', () => {
   });
 
   it('split across lanes (as in a browser with compute workers) it is the same sample, even when a worker fails', async () => {
-    // Big enough to be split (S n P >= 2^21): 1,400 networks of width 1,024 on 3 points, in blocks of 682.
+    // Big enough to be split (S n P >= 2^21): 1,400 networks of width 1,024 on 3 points, in blocks of 341.
     const spec: RandomNetworksSpec = { ...base, networks: 1400, width: 1024, depth: 2, activation: 'relu' };
     const whole = await sampleRandomNetworks(compute, spec, x, { layers: true });
     const ran: string[] = [];
