@@ -256,7 +256,7 @@ const BLOCK_WORK = 2 ** 20;
  * their outputs (and, with { layers: true }, every layer's empirical kernel). Chunks of networks
  * are processed one after another; the function awaits the device (tensor.data()) between them.
  *
- * In a browser on WASM or CPU, a large call (S n P >= 2^21) is split into blocks shared by the page's
+ * In a browser on WASM, a large call (S n P >= 2^21) is split into blocks shared by the page's
  * thread and the compute workers (workers.ts: a second core, which single-threaded WASM cannot
  * use otherwise), each lane taking the next block when it is done. Network s depends on (seed, s)
  * only, so the sample is the same however the blocks fall; a worker that fails leaves its block to
