@@ -49,10 +49,21 @@ describe('NTK trajectories widget', () => {
   });
 
   test('presets: narrow and wide set the width; too large a step warns, links to the catapult and never shows NaN', async () => {
-    const { context, page, errors } = await open(`${EMBED}?preset=narrow&t=5`);
-    expect((await readout(page)).width).toBe(32);
-    await page.locator('#embed .iw-presets button', { hasText: 'Wide' }).click();
+    // "Wide" is clicked the moment the backend badge names a backend, that is while the first
+    // (narrow) run is still building: the replacing run must still autoplay (it once sat at step 0).
+    const { context, page, errors } = await openPage(nogl(), `${EMBED}?preset=narrow&t=5`, {}, () => {
+      new MutationObserver((_, observer) => {
+        if (!document.querySelector('#embed .iw-backend[data-backend]')) return;
+        observer.disconnect();
+        const w = window as unknown as { widthAtClick?: number; infiniteWidth?: { readout(id: string): { width: number } | null } };
+        w.widthAtClick = w.infiniteWidth?.readout('embed')?.width;
+        [...document.querySelectorAll<HTMLButtonElement>('#embed .iw-presets button')].find((b) => b.textContent?.includes('Wide'))?.click();
+      }).observe(document, { subtree: true, childList: true, attributes: true });
+    });
+    await hydrated(page);
     await expect.poll(async () => (await readout(page)).width).toBe(2048);
+    expect(await page.evaluate(() => (window as unknown as { widthAtClick?: number }).widthAtClick)).toBe(32);
+    await expect.poll(async () => { const r = await readout(page); return r?.memberMean ? r.t : -1; }, { timeout: 60_000 }).toBeGreaterThan(0);
     expect(await page.locator('#embed .iw-ntk-warning').count()).toBe(0);
     // From the wide run straight to the large step, by the button (the new run trains to t = 200).
     await page.locator('#embed .iw-presets button', { hasText: 'Too large a step' }).click();
@@ -61,9 +72,10 @@ describe('NTK trajectories widget', () => {
     const warning = page.locator('#embed .iw-ntk-warning');
     await expect.poll(() => warning.textContent()).toMatch(/outside|leave the kernel regime/);
     expect(await warning.locator('a').getAttribute('href')).toMatch(/chapters\/catapult-phase\/$/);
-    await trainedTo(page, 200).catch(async () => {
+    await trainedTo(page, 200).catch(async (e) => {
       // Every network may diverge first: then the run stops there, and says so.
-      await expect.poll(async () => (await readout(page)).divergedAt).not.toBeNull();
+      const r = await readout(page);
+      if (r.divergedAt === null) throw new Error(`neither trained to t = 200 nor diverged: shown t = ${r.t}, backend ${r.backend}`, { cause: e });
     });
     const r = await readout(page);
     expect(JSON.stringify(r)).not.toMatch(/NaN|Infinity/);

@@ -144,7 +144,9 @@ export class Runner<S, R extends Run<S> = Run<S>> implements RunControl {
         this.#handle = register({ element, tick: (budget) => this.#tick(budget) });
         this.#lastKey = this.#options.key();
         await this.#rebuild(null);
-        if (!disposed && this.#run && this.#handle.autoplay()) this.playing = true;
+        // Autoplay even when a parameter change replaced this first run while it was building (a
+        // preset clicked as the page loads): that run is still building, and ticks wait for it.
+        if (!disposed && !this.failure && this.#handle.autoplay()) this.playing = true;
       } catch (e) {
         this.failure = `No tensor backend could start: ${(e as Error)?.message ?? String(e)}`;
       }
@@ -162,6 +164,11 @@ export class Runner<S, R extends Run<S> = Run<S>> implements RunControl {
   /** Play or pause; at the horizon, play starts over. */
   toggle(): void {
     if (this.playing) return this.#pause(); // also while a new run is building
+    if (this.#building && !this.failure) {
+      this.playing = true; // play as soon as the new run is there (ticks wait while building)
+      this.#handle?.start();
+      return;
+    }
     if (!this.#run) return;
     if (this.#run.done()) {
       void this.#rebuild(null).then(() => this.#resume());
