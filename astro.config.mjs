@@ -14,6 +14,7 @@ import { remarkSlides } from './src/markdown/remark-slides.ts';
 import { remarkEditions } from './src/markdown/remark-editions.ts';
 import { parseEdition, defaultOutDir } from './src/lib/edition.ts';
 import { rehypeSlidesTail } from './src/markdown/rehype-slides-tail.ts';
+import { mdxSyntaxErrors } from './src/markdown/mdx-syntax.ts';
 import { writeIslandViews } from './widgets/island-views.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
@@ -55,7 +56,7 @@ export default defineConfig({
       rehypePlugins: /** @type {any[]} */ ([...md.rehypePlugins, rehypeSlidesTail]),
     }),
   },
-  integrations: [mdx({ optimize: true }), svelte(), sitemap({ filter: (page) => ![...redirectPaths].some((p) => page.endsWith(`/${p}`)) }), linkCheck(), buildWarnings()],
+  integrations: [mdx({ optimize: true }), mdxSyntaxErrors({ root }), svelte(), sitemap({ filter: (page) => ![...redirectPaths].some((p) => page.endsWith(`/${p}`)) }), linkCheck(), buildWarnings()],
   vite: {
     // The project root, for build-time code that reads content/ (bundled chunks lose their path).
     define: { 'import.meta.env.IW_ROOT': JSON.stringify(root), 'import.meta.env.IW_EDITION': JSON.stringify(edition) },

@@ -203,6 +203,21 @@ export const catalogue = {
   }),
 
   // ── Math ──────────────────────────────────────────────────────────────────────────────────────
+  'mdx/syntax': error<{ kind: 'expression' | 'jsx' | 'other'; reason: string; excerpt: string; url?: string }>({
+    summary: 'MDX that does not parse: a `{` or `<` in prose, an unclosed component',
+    section: 'text',
+    message: (a) => `This is not valid MDX: ${a.reason.replace(/\.$/, '')}.`,
+    expected: (a) => (a.kind === 'expression' ? 'a JavaScript expression between { and }, or an escaped \\{' : a.kind === 'jsx' ? 'a component tag such as <Figure … /> or <Solution>…</Solution>' : undefined),
+    received: (a) => a.excerpt,
+    hint: (a) =>
+      a.kind === 'expression'
+        ? 'In MDX a `{` in text starts a JavaScript expression. For a literal brace write `\\{` (and `\\}`), put the formula in math ($\\{x_i\\}$), or in backticks for code.'
+        : a.kind === 'jsx'
+          ? 'In MDX a `<` followed by a letter starts a component tag. For a literal "<" write `\\<` or `&lt;` or put it in math ($a < b$); close every component (`<X />` or `<X>…</X>`), on its own lines for block content.'
+          : a.url
+            ? `See ${a.url}.`
+            : 'See https://mdxjs.com/docs/troubleshooting-mdx/.',
+  }),
   'math/katex': error<
     | { kind: 'formula'; display: boolean; reason: string; excerpt: string }
     | { kind: 'output'; reason: string; tex: string }

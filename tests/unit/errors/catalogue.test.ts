@@ -49,6 +49,11 @@ const samples: { [C in Code]: ArgsOf<C>[] } = {
     { kind: 'unknown', prerequisite: 'kernels', slugs: [] },
     { kind: 'self', n: 2 },
   ],
+  'mdx/syntax': [
+    { kind: 'expression', reason: 'Could not parse expression with acorn', excerpt: 'The set »{«x_1, ..., x_n}' },
+    { kind: 'jsx', reason: 'Expected a closing tag for `<Figure>` (5:1-5:9) before the end of `paragraph`', excerpt: '»<«Figure>' },
+    { kind: 'other', reason: 'Unexpected character', excerpt: '»!«', url: 'https://mdxjs.com/docs/troubleshooting-mdx/' },
+  ],
   'math/katex': [
     { kind: 'formula', display: true, reason: 'Undefined control sequence: \\fracc', excerpt: 'c = »\\fracc«{1}{2}' },
     { kind: 'formula', display: false, reason: "Expected '}', got 'EOF' at end of input: \\frac{1}{2", excerpt: '\\frac{1}{2»«' },
