@@ -11,6 +11,7 @@
  * (tests/fixtures/mdx-syntax fails then, so the change is noticed).
  */
 import { isAbsolute, relative } from 'node:path';
+import type { AstroIntegration } from 'astro';
 import { BookError, bookError } from '../errors/index.ts';
 import { excerpt } from './util.ts';
 
@@ -110,11 +111,11 @@ export function wrapMdxPlugin(plugins: readonly TransformingPlugin[], root: stri
 }
 
 /** The Astro integration: `integrations: [mdx(), mdxSyntaxErrors({ root })]`. */
-export function mdxSyntaxErrors({ root }: { root: string }) {
+export function mdxSyntaxErrors({ root }: { root: string }): AstroIntegration {
   return {
     name: 'infinite-width:mdx-syntax',
     hooks: {
-      'astro:config:setup': ({ updateConfig }: { updateConfig: (c: unknown) => void }) => {
+      'astro:config:setup': ({ updateConfig }) => {
         updateConfig({
           vite: {
             plugins: [

@@ -65,7 +65,7 @@ describe('mdx/syntax', () => {
   test('wrapMdxPlugin converts what the MDX plugin throws, once, and leaves other plugins alone', async () => {
     const body = 'The set {x_1, ..., x_n}.\n';
     const thrown = parseError(body);
-    const mdx = { name: MDX_PLUGIN, transform: { filter: {}, handler: async () => Promise.reject(thrown) } };
+    const mdx = { name: MDX_PLUGIN, transform: { filter: {}, handler: async (..._args: unknown[]) => Promise.reject(thrown) } };
     const other = { name: 'other', transform: async () => 'ok' };
     expect(wrapMdxPlugin([other, mdx], '/book')).toBe(true);
     expect(wrapMdxPlugin([other, mdx], '/book')).toBe(true); // already wrapped: not twice
