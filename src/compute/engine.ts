@@ -224,7 +224,10 @@ export function backendLabel(name: BackendName, features?: string): string {
 
 /** "fastest here; WebGL measured 3.1× slower; CPU not measured (time budget)". */
 export function explain(best: Measured, measured: readonly Measured[]): string {
-  const parts = ['fastest here'];
+  const others = measured.filter((m) => m.backend !== best.backend);
+  // When every other backend failed to start there was nothing to be faster than.
+  const alone = others.length > 0 && others.every((m) => m.ms === undefined && m.failure && !/^not (timed|measured)/.test(m.failure));
+  const parts = [alone ? 'the only backend that works here' : 'fastest here'];
   for (const m of measured) {
     if (m.backend === best.backend) continue;
     if (m.ms !== undefined && best.ms) parts.push(`${NAMES[m.backend]} measured ${(m.ms / best.ms).toFixed(1)}× slower${m.floatPrecision === 16 ? ' (and float16 only)' : ''}`);

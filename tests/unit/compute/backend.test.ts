@@ -93,3 +93,13 @@ describe('getCompute', () => {
     expect(compute.reason).toBeUndefined();
   });
 });
+
+describe('explain: the badge line', () => {
+  it('names what the choice beat, and says when nothing else worked', async () => {
+    const { explain } = await import('../../../src/compute/engine.ts');
+    const wasm = { backend: 'wasm' as const, ms: 2 };
+    expect(explain(wasm, [wasm, { backend: 'webgl', ms: 6.2 }, { backend: 'cpu', failure: 'not measured (time budget)' }])).toBe('fastest here; WebGL measured 3.1× slower; CPU not measured (time budget)');
+    const cpu = { backend: 'cpu' as const, ms: 9 };
+    expect(explain(cpu, [{ backend: 'webgl', failure: 'this browser gives no WebGL context' }, { backend: 'wasm', failure: 'failed to initialise' }, cpu])).toBe('the only backend that works here; WebGL unavailable (this browser gives no WebGL context); WASM unavailable (failed to initialise)');
+  });
+});
