@@ -7,6 +7,8 @@ import { ExpressionError, parseExpression, type Graph } from '../../src/math/ind
 
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Names that read as values, not inputs: a figure labelled "NaN = 1" would look broken. */
+const RESERVED = new Set(['NaN', 'Infinity', 'undefined', 'null']);
 /** Most nodes a graph may have (the layout stays readable, the stepper fast). */
 export const MAX_NODES = 120;
 
@@ -14,6 +16,8 @@ export const MAX_NODES = 120;
 export function tryParse(src: string): { graph: Graph } | { error: string; position: number } {
   try {
     const graph = parseExpression(src);
+    const reserved = graph.nodes.find((n) => n.kind === 'variable' && RESERVED.has(n.name));
+    if (reserved) return { error: `"${reserved.label}" cannot be a variable name (it reads as a value, not an input)`, position: reserved.position };
     if (graph.nodes.length > MAX_NODES) return { error: `the expression has ${graph.nodes.length} nodes, more than ${MAX_NODES}`, position: 0 };
     return { graph };
   } catch (e) {
@@ -37,7 +41,7 @@ export function parseVars(text: string): { vars: Record<string, number> } | { er
     const m = /^\s*([^=\s]*)\s*=\s*(\S*)\s*$/.exec(part);
     if (!m) return { error: `entry ${i + 1} ("${part.trim()}") is not name=value` };
     const [, name, raw] = m;
-    if (!NAME.test(name)) return { error: `entry ${i + 1}: "${name}" is not a variable name` };
+    if (!NAME.test(name) || RESERVED.has(name)) return { error: `entry ${i + 1}: "${name}" is not a variable name` };
     if (!NUMBER.test(raw) || !Number.isFinite(Number(raw))) return { error: `entry ${i + 1}: the value of ${name} ("${raw}") is not a finite number` };
     if (Object.prototype.hasOwnProperty.call(vars, name)) return { error: `${name} is given twice` };
     vars[name] = Number(raw);

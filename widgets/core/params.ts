@@ -289,7 +289,8 @@ export function coerce(name: string, spec: ParamSpec, raw: unknown): { value: Pa
         why = why ? `${why}, and it was cut to ${spec.maxLength}` : `cut to ${spec.maxLength} characters`;
       }
       const invalid = spec.validate?.(s);
-      if (invalid) return refuse(invalid);
+      // A validator may quote the input: keep the notice to a readable length.
+      if (invalid) return refuse(invalid.length > 200 ? `${invalid.slice(0, 199)}…` : invalid);
       return why ? { value: s, notice: { param: name, message: `${spec.label}: ${why}.` } } : { value: s };
     }
     case 'points':

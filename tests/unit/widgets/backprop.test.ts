@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { applyInput, coerce, defaults } from '../../../widgets/core/params.ts';
 import { END, params, presets, schema } from '../../../widgets/backprop/params.ts';
 import { buildModel, naiveOps, viewAt, type BackpropValues } from '../../../widgets/backprop/model.ts';
-import { parseVars, tryParse } from '../../../widgets/backprop/syntax.ts';
+import { checkExpression, checkVars, parseVars, tryParse } from '../../../widgets/backprop/syntax.ts';
 import { parseExpression } from '../../../src/math/index.ts';
 
 const base = defaults(params) as BackpropValues;
@@ -117,5 +117,15 @@ describe('backprop parameters', () => {
     expect(parseVars(' x = 1.5 , w=-2 ')).toEqual({ vars: Object.assign(Object.create(null), { x: 1.5, w: -2 }) });
     // Characters that can never appear are dropped before parsing (and said so).
     expect(coerce('expr', params.expr, 'x*y<script>').notice?.message).toMatch(/dropped|not a valid/);
+  });
+});
+
+describe('reserved names', () => {
+  it('NaN, Infinity, undefined and null are not variables (a figure labelled "NaN = 1" would look broken)', () => {
+    for (const name of ['NaN', 'Infinity', 'undefined', 'null']) {
+      expect(checkExpression(`${name}*x`)).toMatch(new RegExp(`"${name}" cannot be a variable name`));
+      expect(checkVars(`${name}=1`)).toMatch(/is not a variable name/);
+    }
+    expect(checkExpression('nan*x + inf')).toBeNull(); // other spellings are ordinary names
   });
 });
