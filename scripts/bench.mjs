@@ -1,4 +1,16 @@
-// `npm run bench`: the widgets' compute in headless Chromium, per backend — WebGL (SwiftShader),
+// `npm run bench`: one command for the book's performance numbers, one JSON file of results.
+//
+//   build   the synthetic book (50 and 200 chapters) built by us and by Astro Starlight
+//           (scripts/bench-build.mjs): ms/chapter, peak memory, budgets
+//   pages   every page in Chromium: JS / CSS / font / WASM / HTML bytes (raw and gzip, from dist/)
+//           at load and once every widget on it has been scrolled into view and hydrated, and
+//           which pages load tfjs and WASM
+//   compute the widgets' compute per backend (below)
+//
+// IW_BENCH_PARTS=build,pages,compute (default: all) picks the parts; the exit code is 1 when a
+// budget of the build part fails.
+//
+// compute: the widgets' compute in headless Chromium, per backend — WebGL (SwiftShader),
 // WASM SIMD and CPU forced with ?backend=, and the automatic choice with WebGL on and off (which
 // backend it picks and how long choosing took). For each: the device-check routines (/diagnostics/),
 // the SGD widget's frame times at K = 10⁴ and 10⁵ chains (requestAnimationFrame intervals while
@@ -7,10 +19,13 @@
 // the runs whose name contains one of the words. Prints a table per backend and writes
 // everything to bench-results.json (or the path given as the first argument). Serves the site from
 // $IW_OUT (default dist/; e.g. IW_OUT=dist-perf for a private build) and builds it first if it is missing.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { serve } from './serve.mjs';
 import { launch } from '../tests/e2e/support/chromium.mjs';
+import { listHtml, pagePath, sizes } from './budget.mjs';
+import { benchBuild } from './bench-build.mjs';
 
 const out = process.argv[2] ?? 'bench-results.json';
 const dir = process.env.IW_OUT || 'dist';
@@ -19,7 +34,82 @@ if (!existsSync(`${dir}/index.html`)) {
   const r = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit', env: { ...process.env, IW_OUT: dir, IW_BASE: '/' } });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
+const parts = (process.env.IW_BENCH_PARTS || 'build,pages,compute').split(',').map((w) => w.trim());
+const results = { date: new Date().toISOString(), runs: [] };
+let budgetsOk = true;
+
+if (parts.includes('build')) {
+  console.log('## Build: the synthetic book, ours and Astro Starlight (same run)');
+  results.build = await benchBuild();
+  budgetsOk &&= Object.values(results.build.budgets).every(Boolean);
+}
+
 const server = await serve({ dir, base: '/', port: 0, quiet: true });
+
+/** The resource's kind by its path. */
+const kindOf = (path) => (/\.m?js$/.test(path) ? 'js' : /\.css$/.test(path) ? 'css' : /\.(woff2?|ttf|otf)$/.test(path) ? 'font' : /\.wasm$/.test(path) ? 'wasm' : /\.html$|\/$/.test(path) ? 'html' : 'other');
+const fileSizes = new Map();
+/** raw and gzip bytes of the file a same-origin URL serves (from dist/). */
+function bytesOf(url) {
+  const u = new URL(url);
+  let path = decodeURIComponent(u.pathname);
+  if (path.endsWith('/')) path += 'index.html';
+  const file = join(dir, path);
+  if (!fileSizes.has(file)) fileSizes.set(file, existsSync(file) ? sizes(readFileSync(file)) : { raw: 0, gzip: 0 });
+  return fileSizes.get(file);
+}
+function tally(urls) {
+  const t = {};
+  for (const url of new Set(urls)) {
+    if (!url.startsWith(server.url)) continue;
+    const k = kindOf(new URL(url).pathname);
+    const b = bytesOf(url);
+    t[k] ??= { raw: 0, gzip: 0, files: 0 };
+    t[k].raw += b.raw;
+    t[k].gzip += b.gzip;
+    t[k].files++;
+  }
+  return t;
+}
+
+if (parts.includes('pages')) {
+  console.log('\n## Pages: bytes at load and with every widget visible (gzip, KB; raw in the JSON)');
+  const browser = await launch({ webgl: 'none' });
+  const pages = listHtml(dir)
+    .map((f) => pagePath(f))
+    .filter((p) => p === '/' || /^\/chapters\/[^/]+\/$/.test(p) || p === '/widgets/' || p === '/print/');
+  results.pages = [];
+  const fmt = (t, k) => ((t[k]?.gzip ?? 0) / 1024).toFixed(1).padStart(7);
+  console.log(`  ${'page'.padEnd(52)} ${'html'.padStart(7)} ${'js'.padStart(7)} ${'css'.padStart(7)} ${'font'.padStart(7)} | visible: ${'js'.padStart(7)} ${'wasm'.padStart(7)} ${'font'.padStart(7)}  tfjs`);
+  for (const p of pages) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const urls = [];
+    page.on('request', (r) => urls.push(r.url()));
+    await page.goto(`${server.url}${p.slice(1)}`, { waitUntil: 'load' });
+    await page.waitForTimeout(500);
+    const atLoad = tally(urls);
+    // Scroll every island into view, wait for it to hydrate (and its compute module to load).
+    // (An island inside a closed <details>, such as a solution, stays unhydrated, as for a reader.)
+    const islands = await page.evaluate(async () => {
+      // An island is display: contents: its first element is what takes up room on the page.
+      const all = [...document.querySelectorAll('astro-island')].map((el) => el.firstElementChild ?? el);
+      for (const el of all) {
+        el.scrollIntoView({ block: 'center' });
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      return all.filter((el) => el.getClientRects().length > 0).length;
+    });
+    if (islands) await page.waitForFunction((n) => document.querySelectorAll('[data-hydrated="true"]').length >= n, islands, { timeout: 60_000 }).catch(() => {});
+    await page.waitForTimeout(islands ? 3000 : 300);
+    const visible = tally(urls);
+    const tfjs = urls.some((u) => /engine\.|tfjs|compute\.[\w-]+\.js/.test(u));
+    results.pages.push({ page: p, islands, atLoad, visible, tfjs, wasm: urls.filter((u) => /\.wasm$/.test(u)).map((u) => new URL(u).pathname) });
+    console.log(`  ${p.padEnd(52)} ${fmt(atLoad, 'html')} ${fmt(atLoad, 'js')} ${fmt(atLoad, 'css')} ${fmt(atLoad, 'font')} | visible: ${fmt(visible, 'js')} ${fmt(visible, 'wasm')} ${fmt(visible, 'font')}  ${tfjs ? 'yes' : 'no'}`);
+    await context.close();
+  }
+  await browser.close();
+}
 const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
 
 const runs = [
@@ -32,7 +122,7 @@ const runs = [
 // IW_BENCH_RUNS=wasm,automatic: only the runs whose name contains one of these words (case-insensitive).
 const only = (process.env.IW_BENCH_RUNS ?? '').split(',').map((w) => w.trim().toLowerCase()).filter(Boolean);
 if (only.length) runs.splice(0, runs.length, ...runs.filter((r) => only.some((w) => r.name.toLowerCase().includes(w))));
-const results = { date: new Date().toISOString(), runs: [] };
+if (!parts.includes('compute')) runs.splice(0, runs.length);
 
 try {
   for (const run of runs) {
@@ -101,3 +191,7 @@ try {
 }
 writeFileSync(out, JSON.stringify(results, null, 2));
 console.log(`\nwrote ${out}`);
+if (!budgetsOk) {
+  console.log('✗ a build budget failed (see the table above)');
+  process.exit(1);
+}
