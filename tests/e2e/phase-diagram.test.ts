@@ -160,7 +160,20 @@ describe('Phase diagram widget', () => {
     const context = await newContext(nogl(), { javaScriptEnabled: false });
     const page = await context.newPage();
     await page.goto(EMBED);
-    expect(await page.locator('#embed rect[fill]').count()).toBeGreaterThan(1000);
+    // The map is one <image>: a PNG of 48 × 48 cells spanning the plot (a <rect> per cell was 2,304 elements).
+    const map = page.locator('#embed svg.iw-layer image');
+    const href = (await map.getAttribute('href')) ?? '';
+    expect(href).toMatch(/^data:image\/png;base64,/);
+    expect((await map.boundingBox())?.width).toBeGreaterThan(300);
+    const probe = await (await newContext(nogl())).newPage();
+    const size = await probe.evaluate(async (src) => {
+      const img = new Image();
+      img.src = src;
+      await img.decode();
+      return [img.naturalWidth, img.naturalHeight];
+    }, href);
+    expect(size).toEqual([48, 48]);
+    await probe.context().close();
     expect(await page.locator('#embed path.iw-phase-critical').getAttribute('d')).toMatch(/^M/);
     expect(await page.locator('#embed .iw-summary').textContent()).toMatch(/ordered phase/);
     await context.close();

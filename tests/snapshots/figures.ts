@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 const STYLE = `:root{--iw-bg:#fbfaf7;--iw-bg-raised:#fff;--iw-text:#1d1f24;--iw-text-muted:#535862;--iw-border:#dedbd2;--iw-accent:#1f5fa8;--iw-accent-2:#b4462b;--iw-accent-3:#2f7d4f;--iw-sans:system-ui,sans-serif}
 ${readFileSync(new URL('../../widgets/ui/widgets.css', import.meta.url), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '')}`;
 
-const DRAWS = /<(path|rect|circle|line|text|polygon)\b/;
+const DRAWS = /<(path|rect|circle|line|text|polygon|image)\b/;
 
 export function figures(html: string): string {
   const all = html.match(/<svg[\s\S]*?<\/svg>/g) ?? [];

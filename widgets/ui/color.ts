@@ -5,6 +5,7 @@
  */
 import { scaleSequential, scaleDiverging } from 'd3-scale';
 import { interpolateCividis, interpolateMagma, interpolatePlasma, interpolateViridis, interpolateRdBu, interpolatePuOr } from 'd3-scale-chromatic';
+import { indexedPngUri } from './png.ts';
 
 export interface Grid {
   nx: number;
@@ -77,25 +78,45 @@ export function rgbOf(css: string): [number, number, number] {
   return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [0, 0, 0];
 }
 
-/** A grid as RGBA pixels (rows top to bottom, as ImageData wants), through a 256-entry colour table. */
-export function gridPixels(grid: Grid, spec: ColorSpec): Uint8ClampedArray {
+/**
+ * A grid through a colour table of `levels` entries: the table and, per pixel (rows top to bottom,
+ * as images want), the entry's index, or -1 where the value is not finite.
+ */
+function gridLevels(grid: Grid, spec: ColorSpec, levels: number): { table: [number, number, number][]; index: Int16Array } {
   const f = colorScale(spec);
   const lo = Math.min(...spec.domain);
   const hi = Math.max(...spec.domain);
-  const table = Array.from({ length: 256 }, (_, i) => rgbOf(f(lo + ((hi - lo) * i) / 255)));
-  const out = new Uint8ClampedArray(4 * grid.nx * grid.ny);
+  const n = levels - 1;
+  const table = Array.from({ length: levels }, (_, i) => rgbOf(f(lo + ((hi - lo) * i) / n)));
+  const index = new Int16Array(grid.nx * grid.ny).fill(-1);
   for (let j = 0; j < grid.ny; j++) {
     for (let i = 0; i < grid.nx; i++) {
       const v = grid.values[i + grid.nx * j];
       if (!Number.isFinite(v)) continue;
-      const t = hi > lo ? Math.round(((Math.min(hi, Math.max(lo, v)) - lo) / (hi - lo)) * 255) : 0;
-      const [r, g, b] = table[t];
-      const o = 4 * (i + grid.nx * (grid.ny - 1 - j));
-      out[o] = r;
-      out[o + 1] = g;
-      out[o + 2] = b;
-      out[o + 3] = 255;
+      index[i + grid.nx * (grid.ny - 1 - j)] = hi > lo ? Math.round(((Math.min(hi, Math.max(lo, v)) - lo) / (hi - lo)) * n) : 0;
     }
   }
+  return { table, index };
+}
+
+/** A grid as RGBA pixels (rows top to bottom, as ImageData wants), through a 256-entry colour table. */
+export function gridPixels(grid: Grid, spec: ColorSpec): Uint8ClampedArray {
+  const { table, index } = gridLevels(grid, spec, 256);
+  const out = new Uint8ClampedArray(4 * grid.nx * grid.ny);
+  index.forEach((t, p) => {
+    if (t < 0) return;
+    out.set(table[t], 4 * p);
+    out[4 * p + 3] = 255;
+  });
   return out;
+}
+
+/**
+ * A grid as a PNG data: URI, one pixel per cell (255 colour levels; cells that are not finite
+ * transparent): the static heat map, a few KB for 48 × 48 cells.
+ */
+export function gridImage(grid: Grid, spec: ColorSpec): string {
+  const { table, index } = gridLevels(grid, spec, 255);
+  const palette: [number, number, number][] = [[0, 0, 0], ...table];
+  return indexedPngUri(grid.nx, grid.ny, Array.from(index, (t) => t + 1), palette, [0, ...table.map(() => 255)]);
 }
