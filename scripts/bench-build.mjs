@@ -76,17 +76,34 @@ function ensureStarlight() {
   if (r.status !== 0) throw new Error('bench: npm install in bench/starlight failed');
 }
 
-async function buildOurs(n) {
+async function buildOurs(n, { keep = false } = {}) {
   const src = mkdtempSync(join(tmpdir(), `iw-synth-${n}-`));
   const stats = writeSyntheticBook(src, n, 'ours');
   const dir = makeProjectCopy(`bench-${n}`, [src]);
-  try {
-    const m = await measure(`ours, N = ${n}`, process.execPath, ['scripts/build.mjs'], { cwd: dir, env: buildEnv() });
-    return { ...m, stats };
-  } finally {
+  const cleanup = () => {
     rmSync(dir, { recursive: true, force: true });
     rmSync(src, { recursive: true, force: true });
+  };
+  try {
+    const m = await measure(`ours, N = ${n}`, process.execPath, ['scripts/build.mjs'], { cwd: dir, env: buildEnv() });
+    if (keep) return { ...m, stats, dist: join(dir, 'dist'), cleanup };
+    return { ...m, stats };
+  } finally {
+    if (!keep) cleanup();
   }
+}
+
+/**
+ * Builds a synthetic book of `n` chapters with our generator and keeps the site (for Lighthouse):
+ * `{ dist, chapters, cleanup }`, chapters being the site paths of its chapter pages.
+ */
+export async function buildSyntheticSite(n) {
+  const r = await buildOurs(n, { keep: true });
+  const chapters = readdirSync(join(r.dist, 'chapters'), { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(r.dist, 'chapters', d.name, 'index.html')))
+    .map((d) => `/chapters/${d.name}/`)
+    .sort();
+  return { dist: r.dist, chapters, cleanup: r.cleanup };
 }
 
 async function buildStarlight(n) {

@@ -6,9 +6,13 @@
 //           at load and once every widget on it has been scrolled into view and hydrated, and
 //           which pages load tfjs and WASM
 //   compute the widgets' compute per backend (below)
+//   lighthouse  Lighthouse 12 (mobile preset, simulated throttling, local server only) on the home
+//           page, every chapter, and three chapters of a synthetic book (scripts/bench-lighthouse.mjs):
+//           the four scores, FCP/LCP/TBT/CLS and the scripts that kept the main thread busy. Budgets:
+//           100/100/100/100 and CLS 0 on text chapters, performance ≥ 95 on widget chapters
 //
-// IW_BENCH_PARTS=build,pages,compute (default: all) picks the parts; the exit code is 1 when a
-// budget of the build part fails.
+// IW_BENCH_PARTS=build,pages,compute,lighthouse (default: all) picks the parts; the exit code is 1
+// when a budget of the build or Lighthouse part fails.
 //
 // compute: the widgets' compute in headless Chromium, per backend — WebGL (SwiftShader),
 // WASM SIMD and CPU forced with ?backend=, and the automatic choice with WebGL on and off (which
@@ -25,7 +29,8 @@ import { spawnSync } from 'node:child_process';
 import { serve } from './serve.mjs';
 import { launch } from '../tests/e2e/support/chromium.mjs';
 import { listHtml, pagePath, sizes } from './budget.mjs';
-import { benchBuild } from './bench-build.mjs';
+import { benchBuild, buildSyntheticSite } from './bench-build.mjs';
+import { benchLighthouse } from './bench-lighthouse.mjs';
 
 const out = process.argv[2] ?? 'bench-results.json';
 const dir = process.env.IW_OUT || 'dist';
@@ -34,7 +39,7 @@ if (!existsSync(`${dir}/index.html`)) {
   const r = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit', env: { ...process.env, IW_OUT: dir, IW_BASE: '/' } });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
-const parts = (process.env.IW_BENCH_PARTS || 'build,pages,compute').split(',').map((w) => w.trim());
+const parts = (process.env.IW_BENCH_PARTS || 'build,pages,compute,lighthouse').split(',').map((w) => w.trim());
 const results = { date: new Date().toISOString(), runs: [] };
 let budgetsOk = true;
 
@@ -186,12 +191,40 @@ try {
     results.runs.push({ ...run, backend: d.backend, label: d.label, how: d.how, chooseMs: d.chooseMs, reason: d.reason, measured: d.measured, routines: d.rows, sgdFrames: frames, ntkFrames });
     await browser.close();
   }
+  if (parts.includes('lighthouse')) {
+    console.log(`\n## Lighthouse (mobile, simulated throttling): ${['perf', 'a11y', 'bp', 'seo'].map((c) => c.padStart(4)).join('')}`);
+    // A chapter with an island on it is a widget chapter; the others are text.
+    const kind = (p) => (readFileSync(join(dir, p, 'index.html'), 'utf8').includes('<astro-island') ? 'widget' : 'text');
+    const ours = listHtml(dir)
+      .map((f) => pagePath(f))
+      .filter((p) => p === '/' || /^\/chapters\/[^/]+\/$/.test(p))
+      .map((p) => ({ name: p, url: `${server.url}${p.slice(1)}`, kind: p === '/' ? 'text' : kind(p) }));
+    const lh = await benchLighthouse(ours);
+    console.log('  (synthetic book, 3 chapters)');
+    const synth = await buildSyntheticSite(3);
+    const synthServer = await serve({ dir: synth.dist, base: '/', port: 0, quiet: true });
+    try {
+      lh.push(...(await benchLighthouse(synth.chapters.map((p) => ({ name: `synthetic ${p}`, url: `${synthServer.url}${p.slice(1)}`, kind: 'text' })))));
+    } finally {
+      await synthServer.close();
+      synth.cleanup();
+    }
+    const misses = lh.filter((r) =>
+      r.kind === 'widget'
+        ? r.scores.performance < 95 || ['accessibility', 'best-practices', 'seo'].some((c) => r.scores[c] < 100)
+        : Object.values(r.scores).some((v) => v < 100) || r.cls > 0,
+    );
+    for (const r of misses) console.log(`  ✗ ${r.name} (${r.kind}): ${Object.entries(r.scores).map(([c, v]) => `${c} ${v}`).join(', ')}, CLS ${r.cls.toFixed(3)}, TBT ${r.tbtMs.toFixed(0)} ms`);
+    if (!misses.length) console.log('  ✓ every page within its Lighthouse budget');
+    results.lighthouse = { rows: lh, misses: misses.map((r) => r.name) };
+    budgetsOk &&= misses.length === 0;
+  }
 } finally {
   await server.close();
 }
 writeFileSync(out, JSON.stringify(results, null, 2));
 console.log(`\nwrote ${out}`);
 if (!budgetsOk) {
-  console.log('✗ a build budget failed (see the table above)');
+  console.log('✗ a budget failed (see the tables above)');
   process.exit(1);
 }
