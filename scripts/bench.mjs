@@ -6,12 +6,14 @@
 //           at load and once every widget on it has been scrolled into view and hydrated, and
 //           which pages load tfjs and WASM
 //   compute the widgets' compute per backend (below)
+//   widgets every widget's frame times on its embed route, per backend for the tensor widgets,
+//           and the largest setting of each that fits 33 ms (scripts/bench-widgets.mjs)
 //   lighthouse  Lighthouse 12 (mobile preset, simulated throttling, local server only) on the home
 //           page, every chapter, and three chapters of a synthetic book (scripts/bench-lighthouse.mjs):
 //           the four scores, FCP/LCP/TBT/CLS and the scripts that kept the main thread busy. Budgets:
 //           100/100/100/100 and CLS 0 on text chapters, performance ≥ 95 on widget chapters
 //
-// IW_BENCH_PARTS=build,pages,compute,lighthouse (default: all) picks the parts; the exit code is 1
+// IW_BENCH_PARTS=build,pages,compute,widgets,lighthouse (default: all) picks the parts; the exit code is 1
 // when a budget of the build or Lighthouse part fails.
 //
 // compute: the widgets' compute in headless Chromium, per backend — WebGL (SwiftShader),
@@ -31,6 +33,7 @@ import { launch } from '../tests/e2e/support/chromium.mjs';
 import { listHtml, pagePath, sizes } from './budget.mjs';
 import { benchBuild, buildSyntheticSite } from './bench-build.mjs';
 import { benchLighthouse } from './bench-lighthouse.mjs';
+import { benchWidgets, FRAME_BUDGET_MS } from './bench-widgets.mjs';
 
 const out = process.argv[2] ?? 'bench-results.json';
 const dir = process.env.IW_OUT || 'dist';
@@ -39,7 +42,7 @@ if (!existsSync(`${dir}/index.html`)) {
   const r = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit', env: { ...process.env, IW_OUT: dir, IW_BASE: '/' } });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
-const parts = (process.env.IW_BENCH_PARTS || 'build,pages,compute,lighthouse').split(',').map((w) => w.trim());
+const parts = (process.env.IW_BENCH_PARTS || 'build,pages,compute,widgets,lighthouse').split(',').map((w) => w.trim());
 const results = { date: new Date().toISOString(), runs: [] };
 let budgetsOk = true;
 
@@ -190,6 +193,10 @@ try {
     }
     results.runs.push({ ...run, backend: d.backend, label: d.label, how: d.how, chooseMs: d.chooseMs, reason: d.reason, measured: d.measured, routines: d.rows, sgdFrames: frames, ntkFrames });
     await browser.close();
+  }
+  if (parts.includes('widgets')) {
+    console.log(`\n## Widgets: frame times on the embed routes (a run: intervals between frames; no run: key press to redrawn frame); largest setting within ${FRAME_BUDGET_MS} ms`);
+    results.widgets = await benchWidgets(server.url);
   }
   if (parts.includes('lighthouse')) {
     console.log(`\n## Lighthouse (mobile, simulated throttling): ${['perf', 'a11y', 'bp', 'seo'].map((c) => c.padStart(4)).join('')}`);
