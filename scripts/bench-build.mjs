@@ -12,7 +12,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeSyntheticBook } from './synthetic-book.mjs';
 import { buildEnv, makeProjectCopy } from '../tests/build/project.ts';
@@ -67,14 +67,18 @@ function measure(label, cmd, args, opts) {
   });
 }
 
-/** Installs bench/starlight/node_modules when it is missing (npm install: see README, "npm ci"). */
-function ensureStarlight() {
-  if (existsSync(join(STARLIGHT, 'node_modules', '@astrojs', 'starlight'))) return;
-  console.log('bench: installing Astro Starlight into bench/starlight/ (first run only)…');
+/**
+ * Installs the npm project in `dir` (one of bench/'s yardsticks) when `probe`, a path under its
+ * node_modules, is missing: `npm install`, not `npm ci` (see README).
+ */
+export function ensureNpmProject(dir, probe, label) {
+  if (existsSync(join(dir, 'node_modules', probe))) return;
+  console.log(`bench: installing ${label} into ${relative(ROOT, dir)}/ (first run only)…`);
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const r = spawnSync(npm, ['install', '--no-audit', '--no-fund'], { cwd: STARLIGHT, stdio: 'inherit', shell: process.platform === 'win32' });
-  if (r.status !== 0) throw new Error('bench: npm install in bench/starlight failed');
+  const r = spawnSync(npm, ['install', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'inherit', shell: process.platform === 'win32' });
+  if (r.status !== 0) throw new Error(`bench: npm install in ${dir} failed`);
 }
+const ensureStarlight = () => ensureNpmProject(STARLIGHT, join('@astrojs', 'starlight'), 'Astro Starlight');
 
 async function buildOurs(n, { keep = false } = {}) {
   const src = mkdtempSync(join(tmpdir(), `iw-synth-${n}-`));

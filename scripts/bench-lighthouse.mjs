@@ -5,23 +5,16 @@
 //
 //   import { benchLighthouse } from './bench-lighthouse.mjs';
 //   const rows = await benchLighthouse([{ name: '/chapters/sgd/', url }, …]);
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { launch } from '../tests/e2e/support/chromium.mjs';
+import { ensureNpmProject } from './bench-build.mjs';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const DIR = join(ROOT, 'bench', 'lighthouse');
 export const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'];
 
-function ensureLighthouse() {
-  if (existsSync(join(DIR, 'node_modules', 'lighthouse', 'package.json'))) return;
-  console.log('bench: installing Lighthouse into bench/lighthouse/ (first run only)…');
-  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const r = spawnSync(npm, ['install', '--no-audit', '--no-fund'], { cwd: DIR, stdio: 'inherit', shell: process.platform === 'win32' });
-  if (r.status !== 0) throw new Error('bench: npm install in bench/lighthouse failed');
-}
+const ensureLighthouse = () => ensureNpmProject(DIR, join('lighthouse', 'package.json'), 'Lighthouse');
 
 /**
  * @param {{ name: string, url: string, kind?: string }[]} pages

@@ -7,18 +7,10 @@
 import { cpus, loadavg } from 'node:os';
 import { gpPosterior, kernelMatrix, ntkPrediction } from '../src/math/index.ts';
 import type { KernelSpec } from '../src/math/index.ts';
+import { createRng } from '../src/compute/rng.ts';
 
-/** Small seeded generator (mulberry32) so the inputs are the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The book's seeded generator (mulberry32) so the inputs are the same on every run. */
+const rng = (seed: number): (() => number) => createRng(seed).next;
 
 function points(n: number, d: number, r: () => number): number[][] {
   return Array.from({ length: n }, () => Array.from({ length: d }, () => 4 * r() - 2));

@@ -7,6 +7,7 @@
 //   writeSyntheticBook(dir, 200, 'ours' | 'starlight');
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createRng } from '../src/compute/rng.ts';
 
 const WORDS = (
   'the a of network width kernel gradient descent training loss function weights layer random ' +
@@ -17,17 +18,8 @@ const WORDS = (
   'gaussian process eigenvalue spectrum dynamics time flow fixed regime phase depth signal propagates'
 ).split(' ');
 
-/** A small deterministic generator (mulberry32). */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic generator (the book's mulberry32, src/compute/rng.ts): uniform in [0, 1). */
+const rng = (seed) => createRng(seed).next;
 
 const INLINE = [
   (k) => `$\\theta_{${k}} \\in \\mathbb{R}^{n}$`,
