@@ -54,11 +54,17 @@ async function measure(browser, url, tensors) {
     const drawing = (await draw.count()) > 0;
     if (drawing) await draw.first().click();
     if (tensors) await page.waitForFunction(() => /Running on/.test(document.querySelector('#embed .iw-backend')?.textContent ?? ''), null, { timeout: 60_000 });
-    const play = page.locator('#embed button', { hasText: /^(Play|Replay)$/ });
-    if (await play.count()) await play.first().click();
+    // A Runner autoplays once its first run is built (its button is disabled until then): wait for
+    // Pause; only a run that does not start by itself is started with Play.
+    const transport = page.locator('#embed button', { hasText: /^(Play|Pause|Replay)$/ });
+    const pause = page.locator('#embed button', { hasText: /^Pause$/ });
+    if ((await transport.count()) && !drawing) {
+      await pause.first().waitFor({ timeout: 30_000 }).catch(() => {});
+      if (!(await pause.count())) await page.locator('#embed button:enabled', { hasText: /^(Play|Replay)$/ }).first().click({ timeout: 60_000 });
+    }
     if (!drawing) await page.waitForTimeout(500);
     const backend = tensors ? ((await page.locator('#embed .iw-backend').textContent()) ?? '').replace(/\s+/g, ' ').trim().slice(0, 80) : undefined;
-    const animating = (await page.locator('#embed button', { hasText: /^Pause$/ }).count()) > 0 || drawing;
+    const animating = (await pause.count()) > 0 || drawing;
     if (animating) {
       const m = await page.evaluate(
         () =>

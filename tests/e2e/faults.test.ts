@@ -80,6 +80,9 @@ describe('faults: WebGL context lost mid-run', () => {
     expect(await page.evaluate(() => (window as any).infiniteWidth.compute.simulateContextLoss())).toBe(true);
     const t = await shown();
     await expect.poll(shown, { timeout: 90_000 }).toBeGreaterThan(t + 10);
+    // Still playing, and no failure left on show (a step in flight when the context went fails first).
+    await expect.poll(() => page.locator('#embed button', { hasText: /^(Play|Pause|Replay)$/ }).first().textContent()).toBe('Pause');
+    expect(await page.locator('#embed .iw-backend').textContent()).toMatch(/^Running on /);
     const r = await readout(page);
     expect(r.trainLoss).toHaveLength(2);
     expect(JSON.stringify(r)).not.toMatch(/NaN|Infinity/);

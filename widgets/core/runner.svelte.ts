@@ -90,6 +90,8 @@ export class Runner<S, R extends Run<S> = Run<S>> implements RunControl {
   #building = false;
   #lastKey = '';
   #mounted = false;
+  /** Whether the run was playing when its last failure paused it. */
+  #playingAtFailure = false;
 
   constructor(options: RunnerOptions<S, R>) {
     this.#options = options;
@@ -136,7 +138,9 @@ export class Runner<S, R extends Run<S> = Run<S>> implements RunControl {
           this.reason = c.reason ?? '';
           const lost = this.#run;
           this.#run = null; // its tensors went with the old context
-          const wasPlaying = this.playing;
+          // A step in flight when the context went may have failed (and paused the run) before
+          // this restart was announced: that run was playing, and its replay plays on.
+          const wasPlaying = this.playing || (!!this.failure && this.#playingAtFailure);
           void this.#rebuild(lost).then(() => {
             if (wasPlaying && this.#run && !this.#run.done()) this.#resume();
           });
@@ -226,6 +230,7 @@ export class Runner<S, R extends Run<S> = Run<S>> implements RunControl {
 
   #fail(r: R, e: unknown): void {
     if (r !== this.#run) return; // a replaced run's read-back may fail (lost context): not ours
+    this.#playingAtFailure = this.playing;
     this.failure = `The simulation stopped: ${(e as Error)?.message ?? String(e)}`;
     this.#pause();
   }
