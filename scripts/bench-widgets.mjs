@@ -39,7 +39,8 @@ const BACKENDS = [
   { name: 'webgl', webgl: 'swiftshader', query: 'backend=webgl' },
 ];
 
-const quantile = (xs, q) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] : NaN);
+/** The q-quantile of a sample (NaN for none): frame-time medians and 95th percentiles. */
+export const quantile = (xs, q) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] : NaN);
 
 /** Loads one embed route and measures it; returns { mode, medianMs, p95Ms, steps?, backend? } or { error }. */
 async function measure(browser, url, tensors) {

@@ -33,7 +33,7 @@ import { launch } from '../tests/e2e/support/chromium.mjs';
 import { listHtml, pagePath, sizes } from './budget.mjs';
 import { benchBuild, buildSyntheticSite } from './bench-build.mjs';
 import { benchLighthouse } from './bench-lighthouse.mjs';
-import { benchWidgets, FRAME_BUDGET_MS } from './bench-widgets.mjs';
+import { benchWidgets, FRAME_BUDGET_MS, quantile } from './bench-widgets.mjs';
 
 const out = process.argv[2] ?? 'bench-results.json';
 const dir = process.env.IW_OUT || 'dist';
@@ -118,7 +118,6 @@ if (parts.includes('pages')) {
   }
   await browser.close();
 }
-const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
 
 const runs = [
   { name: 'automatic, WebGL on (SwiftShader)', webgl: 'swiftshader', query: '' },
