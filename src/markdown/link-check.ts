@@ -10,7 +10,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { AstroIntegration } from 'astro';
-import { Tokenizer, TokenizerMode } from 'parse5';
+import { decodeHTMLAttribute } from 'entities';
 import { bookError, formatLocation, type BookError, type SourceLocation } from '../errors/index.ts';
 import { normalizeBase } from '../book/base-path.ts';
 import { toPath } from './util.ts';
@@ -46,56 +46,66 @@ function walkHtml(dir: string, out: string[] = []): string[] {
   return out;
 }
 
-/** Elements whose content the HTML parser reads as text, and the tokenizer state it switches to. */
-const TEXT_CONTENT: Record<string, (typeof TokenizerMode)[keyof typeof TokenizerMode]> = {
-  script: TokenizerMode.SCRIPT_DATA,
-  style: TokenizerMode.RAWTEXT,
-  xmp: TokenizerMode.RAWTEXT,
-  iframe: TokenizerMode.RAWTEXT,
-  noembed: TokenizerMode.RAWTEXT,
-  noframes: TokenizerMode.RAWTEXT,
-  textarea: TokenizerMode.RCDATA,
-  title: TokenizerMode.RCDATA,
-  plaintext: TokenizerMode.PLAINTEXT,
-};
-const ignore = () => {};
+/** Elements whose content the HTML parser reads as text, up to their end tag. */
+const RAW_TEXT = new Set(['script', 'style', 'xmp', 'iframe', 'noembed', 'noframes', 'textarea', 'title']);
+/** A comment, or a start tag: its name, and its attributes as written (quoted values may hold `>`). */
+const TAG = /<!--[\s\S]*?(?:-->|$)|<([a-zA-Z][^\s/>]*)((?:[^>"']|"[^"]*"|'[^']*')*)>/g;
+/** One attribute: name, and its value double-quoted, single-quoted or bare. */
+const ATTR = /([^\s"'>/=][^\s"'>/=]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?/g;
 
 /**
- * The ids, `<a name>`s and `<a href>`s of a page, and its `<main data-source>`. parse5's tokenizer
- * (the HTML standard's, attributes and entities decoded exactly as a browser does) without building
- * a tree: a chapter is ~1 MB of KaTeX markup, the print edition holds every chapter, and a full parse
- * of each page was a fifth of the build (4.4 s of a 50-chapter book; 0.9 s now).
+ * The ids, `<a name>`s and `<a href>`s of a page, and its `<main data-source>`, read from the start
+ * tags with two regular expressions, skipping comments and the text of script/style/textarea/title
+ * elements; attribute names lower-cased, the first of repeated attributes kept, and values decoded
+ * as a browser does (entities' decodeHTMLAttribute). A chapter is ~1 MB of KaTeX markup and the
+ * print edition holds every chapter: a full parse of each page was a fifth of the build (4.4 s of a
+ * 50-chapter book), parse5's tokenizer 1.4 s, this 0.2 s. tests/markdown/link-check.test.ts checks
+ * it against parse5 on the built book and on hand-made hard cases.
  */
 export function scanPage(html: string): PageInfo {
   const ids = new Set<string>();
   const links: string[] = [];
   let source: string | undefined;
-  const tokenizer: Tokenizer = new Tokenizer(
-    {},
-    {
-      onStartTag(tag) {
-        let href: string | undefined;
-        for (const a of tag.attrs) {
-          if (a.name === 'id' && a.value) ids.add(a.value);
-          else if (tag.tagName === 'a' && a.name === 'name') ids.add(a.value);
-          else if (tag.tagName === 'a' && a.name === 'href') href = a.value;
-          else if (tag.tagName === 'main' && a.name === 'data-source' && source === undefined) source = a.value;
-        }
-        if (href !== undefined) links.push(href);
-        const mode = TEXT_CONTENT[tag.tagName];
-        if (mode !== undefined && !tag.selfClosing) tokenizer.state = mode;
-      },
-      onEndTag: ignore,
-      onComment: ignore,
-      onDoctype: ignore,
-      onEof: ignore,
-      onCharacter: ignore,
-      onNullCharacter: ignore,
-      onWhitespaceCharacter: ignore,
-    },
-  );
-  tokenizer.write(html, true);
+  TAG.lastIndex = 0;
+  for (let m = TAG.exec(html); m; m = TAG.exec(html)) {
+    const rawName = m[1];
+    if (rawName === undefined) continue;
+    const name = rawName.toLowerCase();
+    const attrs = m[2];
+    if (attrs.includes('=')) {
+      const seen = new Set<string>();
+      ATTR.lastIndex = 0;
+      for (let a = ATTR.exec(attrs); a; a = ATTR.exec(attrs)) {
+        const attr = a[1].toLowerCase();
+        if (seen.has(attr)) continue;
+        seen.add(attr);
+        const wanted = attr === 'id' || (name === 'a' && (attr === 'name' || attr === 'href')) || (name === 'main' && attr === 'data-source');
+        if (!wanted) continue;
+        const raw = a[2] ?? a[3] ?? a[4] ?? '';
+        const value = raw.includes('&') ? decodeHTMLAttribute(raw) : raw;
+        if (attr === 'id') {
+          if (value) ids.add(value);
+        } else if (attr === 'name') ids.add(value);
+        else if (attr === 'href') links.push(value);
+        else if (source === undefined) source = value;
+      }
+    }
+    if (RAW_TEXT.has(name)) {
+      const close = indexOfEndTag(html, name, TAG.lastIndex);
+      if (close < 0) break;
+      TAG.lastIndex = close;
+    }
+    if (name === 'plaintext') break;
+  }
   return { ids, links, source };
+}
+
+/** Where `</name` (any case, then a space, `/` or `>`) starts at or after `from`, or -1. */
+function indexOfEndTag(html: string, name: string, from: number): number {
+  const re = new RegExp(`</${name}[\\s/>]`, 'gi');
+  re.lastIndex = from;
+  const m = re.exec(html);
+  return m ? m.index : -1;
 }
 
 function readPage(path: string): PageInfo {
