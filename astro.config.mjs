@@ -50,6 +50,9 @@ export default defineConfig({
     // "default" pair; github-dark's comments are ~3:1), switched with the page theme in global.css.
     shikiConfig: { themes: { light: 'github-light-default', dark: 'github-dark-default' }, defaultColor: false },
     processor: unified({
+      // Curly quotes and dashes come from the book's own remark plugin (in md.remarkPlugins): Astro's
+      // remark-smartypants builds a natural-language tree of every chapter, a third of the MDX time.
+      smartypants: false,
       // unified's PluggableList is wider than Astro's plugin type; the lists are built and tested in
       // src/markdown, so hand them over as they are.
       remarkPlugins: /** @type {any[]} */ ([...md.remarkPlugins, [remarkNumberedBlocks, { root }], [remarkWidgets, { root }], [remarkEditions, { root, edition }], [remarkSlides, { root }]]),

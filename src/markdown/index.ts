@@ -2,7 +2,9 @@
  * The book's Markdown pipeline, for `unified({ remarkPlugins, rehypePlugins })` from
  * @astrojs/markdown-remark in astro.config.mjs:
  *
- *   remark: remark-math → equation labels/numbers/\eqref → KaTeX validation (throwOnError)
+ *   remark: remark-math → smart punctuation (curly quotes, dashes; Astro's own smartypants is
+ *           off, see ./remark-smart-punctuation.ts) → equation labels/numbers/\eqref → KaTeX
+ *           validation (throwOnError)
  *   rehype: heading ids (Astro's) → citations (+ References heading) → heading permalinks
  *           → rehype-katex (macros, htmlAndMathml) → guard against .katex-error → base for
  *           root-relative links
@@ -24,6 +26,7 @@ import { rehypeCitations } from './rehype-citations.ts';
 import { headingPermalinks, rehypeHeadingIds } from './rehype-heading-links.ts';
 import { remarkEquationLabels } from './remark-equation-labels.ts';
 import { remarkKatexValidate } from './remark-katex-validate.ts';
+import { remarkSmartPunctuation } from './remark-smart-punctuation.ts';
 import { normalizeBase } from '../book/base-path.ts';
 import { toPath } from './util.ts';
 
@@ -33,6 +36,7 @@ export { checkLinks, linkCheck, linkFailuresError, formatLinkFailure, type LinkF
 export { getLabelIndex, scanEquations, type LabelIndex, type IndexedEquation } from './label-index.ts';
 export { remarkEquationLabels } from './remark-equation-labels.ts';
 export { remarkKatexValidate } from './remark-katex-validate.ts';
+export { remarkSmartPunctuation } from './remark-smart-punctuation.ts';
 export { rehypeCitations } from './rehype-citations.ts';
 export { rehypeHeadingLinks, headingPermalinks } from './rehype-heading-links.ts';
 export { rehypeBaseLinks, withBase } from './rehype-base-links.ts';
@@ -68,7 +72,7 @@ export function markdownConfig(options: MarkdownConfigOptions): { remarkPlugins:
   const mathOutput = options.mathOutput ?? 'hast';
   const math: PluggableList = mathOutput === 'set-html' ? [[rehypeKatexHtml, { root }]] : [[rehypeKatexBook, { root }], [rehypeKatexGuard, { root }]];
   return {
-    remarkPlugins: [remarkMath, [remarkEquationLabels, { root, base, mathOutput, samePagePreviews: options.samePagePreviews ?? 'embed' }], [remarkKatexValidate, { root }]],
+    remarkPlugins: [remarkMath, remarkSmartPunctuation, [remarkEquationLabels, { root, base, mathOutput, samePagePreviews: options.samePagePreviews ?? 'embed' }], [remarkKatexValidate, { root }]],
     rehypePlugins: [rehypeHeadingIds, [rehypeCitations, { root }], headingPermalinks(), ...math, [rehypeBaseLinks, { base }]],
   };
 }
