@@ -102,9 +102,49 @@ export function rewriteHref(href: string, o: RewriteOptions): string | undefined
 
 const URL_REF = /url\(\s*(['"]?)#([^'")\s]+)\1\s*\)/g;
 
+const MATH_START = /<span class="katex(?:-display)?[" ]/g;
+const SPAN_TAG = /<span\b|<\/span>/g;
+const MATH_MARK = /<!--iw-print-math:(\d+)-->/g;
+
+/**
+ * Takes each formula's KaTeX markup (`<span class="katex">` or `katex-display`, to its matching
+ * `</span>`) out of `html`, leaving a comment in its place, unless it holds an id, a link or a
+ * `url(#…)` (`\htmlId`, `\href`), which the rewrite must see. KaTeX markup is most of a chapter's
+ * HTML and has nothing to rewrite: parsing and serialising it was most of the print page's build
+ * time. Its text is escaped, so counting `<span` and `</span>` finds the end.
+ */
+export function setAsideMath(html: string): { html: string; restore: (out: string) => string } {
+  const kept: string[] = [];
+  let out = '';
+  let from = 0;
+  MATH_START.lastIndex = 0;
+  for (let m = MATH_START.exec(html); m; m = MATH_START.exec(html)) {
+    let depth = 0;
+    let end = -1;
+    SPAN_TAG.lastIndex = m.index;
+    for (let t = SPAN_TAG.exec(html); t; t = SPAN_TAG.exec(html)) {
+      depth += t[0] === '<span' ? 1 : -1;
+      if (depth === 0) {
+        end = SPAN_TAG.lastIndex;
+        break;
+      }
+    }
+    if (end < 0) break; // unbalanced: leave the rest to the parser
+    const block = html.slice(m.index, end);
+    MATH_START.lastIndex = end;
+    if (/\sid=|\shref=|url\(/.test(block)) continue;
+    out += html.slice(from, m.index) + `<!--iw-print-math:${kept.length}-->`;
+    kept.push(block);
+    from = end;
+  }
+  out += html.slice(from);
+  return { html: out, restore: (s) => s.replace(MATH_MARK, (all, i) => kept[Number(i)] ?? all) };
+}
+
 /** Rewrites one chapter's rendered HTML for the print document (see the top of this file). */
 export async function rewriteChapterHtml(html: string, o: RewriteOptions): Promise<string> {
-  const tree = fromHtml(html, { fragment: true });
+  const math = setAsideMath(html);
+  const tree = fromHtml(math.html, { fragment: true });
   const live: any[] = [];
   visit(tree, 'element', (node: any) => {
     const p = node.properties ?? (node.properties = {});
@@ -147,5 +187,5 @@ export async function rewriteChapterHtml(html: string, o: RewriteOptions): Promi
     a.children = [{ type: 'element', tagName: 'span', properties: { className: ['print-qr'] }, children: a.qr }, { type: 'element', tagName: 'span', properties: { className: ['print-live-url'] }, children: a.children }];
     delete a.qr;
   }
-  return toHtml(tree, { allowDangerousHtml: true });
+  return math.restore(toHtml(tree, { allowDangerousHtml: true }));
 }

@@ -1,6 +1,7 @@
 /** The print edition's rewrite of a chapter's HTML (src/pages/print/_rewrite.ts). */
 import { describe, expect, test } from 'vitest';
-import { rewriteChapterHtml, rewriteHref, publicUrl } from '../../../src/pages/print/_rewrite.ts';
+import katex from 'katex';
+import { rewriteChapterHtml, rewriteHref, publicUrl, setAsideMath } from '../../../src/pages/print/_rewrite.ts';
 
 const o = { slug: 'sgd', printed: new Set(['sgd', 'gp']), aliases: new Map([['old-gp', 'gp']]), base: '/', site: 'https://book.example' };
 
@@ -48,5 +49,27 @@ describe('rewriteChapterHtml', () => {
   test('a widget at its defaults links to the chapter with #id', async () => {
     const html = await rewriteChapterHtml('<a class="print-live-link" href="#coin">Coin</a>', o);
     expect(html).toContain('href="https://book.example/chapters/sgd/#coin"');
+  });
+  test('KaTeX markup passes through verbatim; formulas with ids or links are still rewritten', async () => {
+    const plain = katex.renderToString("\\ell''(\\theta) < 0", { output: 'htmlAndMathml' });
+    const display = katex.renderToString('\\sum_i a_i', { displayMode: true, output: 'htmlAndMathml' });
+    const linked = katex.renderToString('\\htmlId{k}{x} + \\href{#k}{y}', { trust: true, strict: false, output: 'htmlAndMathml' });
+    const html = await rewriteChapterHtml(`<p id="p">A ${plain} b</p>${display}<p>${linked}</p><h2 id="z">Z</h2>`, o);
+    expect(html).toContain(plain);
+    expect(html).toContain(display);
+    expect(html).not.toContain(linked);
+    expect(html).toContain('id="sgd--k"');
+    expect(html).toContain('href="#sgd--k"');
+    expect(html).toContain('<p id="sgd--p">A ');
+    expect(html).toContain('<h3 id="sgd--z">');
+  });
+  test('setAsideMath takes out whole formulas, nested spans and all, and restores them', () => {
+    const f = katex.renderToString('\\frac{a}{b}', { output: 'htmlAndMathml' });
+    const src = `<span class="note">x</span>${f}<span>y</span>`;
+    const { html, restore } = setAsideMath(src);
+    expect(html).toBe('<span class="note">x</span><!--iw-print-math:0--><span>y</span>');
+    expect(restore(html)).toBe(src);
+    // Unbalanced markup is left to the parser.
+    expect(setAsideMath('<span class="katex"><span>').html).toBe('<span class="katex"><span>');
   });
 });
