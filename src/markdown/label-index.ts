@@ -8,10 +8,10 @@
  * scan is cached until its mtime changes; the index is rebuilt when any chapter file, the chapter
  * list or content/book.yaml changes (the dev server re-runs the plugins per file).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadBook, type ChapterInfo } from '../book/book.ts';
-import { mtimeCache, mtimeOf } from './util.ts';
+import { bookSignature, loadBookCached, type ChapterInfo } from '../book/book.ts';
+import { mtimeCache } from './util.ts';
 
 /** `eq:name` with lowercase words joined by dashes. */
 export const LABEL_GRAMMAR = /^eq:[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -160,23 +160,12 @@ const scanFile = mtimeCache((path: string) => {
 
 const indexCache = new Map<string, { signature: string; index: LabelIndex }>();
 
-function signatureOf(root: string): string {
-  const dir = join(root, 'content', 'chapters');
-  let names: string[] = [];
-  try {
-    names = readdirSync(dir).filter((f) => /\.mdx?$/.test(f)).sort();
-  } catch {
-    names = [];
-  }
-  return [String(mtimeOf(join(root, 'content', 'book.yaml'))), ...names.map((n) => `${n}@${mtimeOf(join(dir, n))}`)].join('|');
-}
-
 /** The label index of the book at `root` (cached; rebuilt when a chapter file changes). */
 export function getLabelIndex(root: string): LabelIndex {
-  const signature = signatureOf(root);
+  const signature = bookSignature(root);
   const hit = indexCache.get(root);
   if (hit && hit.signature === signature) return hit.index;
-  const book = loadBook(root);
+  const book = loadBookCached(root);
   const labels = new Map<string, IndexedEquation>();
   const occurrences = new Map<string, IndexedEquation[]>();
   const byFile = new Map<string, ChapterInfo>();

@@ -7,7 +7,7 @@
 import { relative, basename } from 'node:path';
 import { visit } from 'unist-util-visit';
 import { bookError } from '../errors/index.ts';
-import { loadBook, slugFromFile } from '../book/book.ts';
+import { loadBookCached, slugFromFile } from '../book/book.ts';
 
 const NUMBERED: Record<string, string> = { Figure: 'fig-', Exercise: 'ex-' };
 const ID = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
@@ -32,7 +32,7 @@ export function remarkNumberedBlocks(options: { root: string }) {
     const rel = relative(root, path).split('\\').join('/');
     if (!slugFromFile(basename(path)) || !rel.startsWith('content/chapters/')) return;
     // By file, not by slug: a frontmatter `slug` may differ from the file name.
-    const chapter = loadBook(root).chapters.find((c) => c.file === rel);
+    const chapter = loadBookCached(root).chapters.find((c) => c.file === rel);
     const prefix = chapter && chapter.number > 0 ? `${chapter.number}.` : '';
     const counters: Record<string, number> = {};
     const ids = new Map<string, number>();

@@ -3,11 +3,11 @@
  * is one, else from the file name; `aliases` are old slugs that redirect; every clash is a build
  * error with file:line.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { chapterRedirects, chapterSlug, loadBook, resolveChapter } from '../../../src/book/book.ts';
+import { chapterRedirects, chapterSlug, loadBook, loadBookCached, resolveChapter } from '../../../src/book/book.ts';
 import { BookError } from '../../../src/errors/index.ts';
 
 const temps: string[] = [];
@@ -134,5 +134,24 @@ describe('slug and alias errors, with file:line', () => {
     const own = failure({ '01-a.mdx': 'aliases: [a]' });
     expect(own.code).toBe('frontmatter/alias-is-slug');
     expect(own.message).toContain("this chapter's own slug");
+  });
+});
+
+describe('loadBookCached', () => {
+  test('reads the book once, and again when a chapter is added, edited or removed', () => {
+    const root = bookWith({ '01-a.mdx': '', '02-b.mdx': '' });
+    const first = loadBookCached(root);
+    expect(first.chapters.map((c) => c.slug)).toEqual(['a', 'b']);
+    expect(loadBookCached(root)).toBe(first);
+    const dir = join(root, 'content', 'chapters');
+    writeFileSync(join(dir, '03-c.mdx'), '---\ntitle: C\npart: one\norder: 5\nsummary: C.\n---\n');
+    const added = loadBookCached(root);
+    expect(added.chapters.map((c) => c.slug)).toEqual(['a', 'b', 'c']);
+    writeFileSync(join(dir, '03-c.mdx'), '---\ntitle: C edited\npart: one\norder: 5\nsummary: C.\n---\n');
+    // An edit in the same millisecond as the write before would keep the mtime: move it on.
+    utimesSync(join(dir, '03-c.mdx'), new Date(), new Date(Date.now() + 5000));
+    expect(loadBookCached(root).chapters.find((c) => c.slug === 'c')?.title).toBe('C edited');
+    rmSync(join(dir, '02-b.mdx'));
+    expect(loadBookCached(root).chapters.map((c) => c.slug)).toEqual(['a', 'c']);
   });
 });
