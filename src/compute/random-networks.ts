@@ -61,6 +61,13 @@ export interface RandomNetworksSpec {
 export interface RandomNetworkOptions {
   /** Also return every layer's pre-activation Gram matrices (default false). */
   layers?: boolean;
+  /**
+   * Keep the page's thread free (default false): where compute workers run, they take every block
+   * and the page's thread only what a failed worker leaves — slower on a machine with few cores,
+   * but input and drawing never wait for it (a widget's on-demand figure). Without workers it has
+   * no effect.
+   */
+  background?: boolean;
 }
 
 export interface RandomNetworkSample {
@@ -260,7 +267,8 @@ const BLOCK_WORK = 2 ** 20;
  * thread and the compute workers (workers.ts: a second core, which single-threaded WASM cannot
  * use otherwise), each lane taking the next block when it is done. Network s depends on (seed, s)
  * only, so the sample is the same however the blocks fall; a worker that fails leaves its block to
- * the page's thread.
+ * the page's thread. With { background: true } the workers take every block (see
+ * RandomNetworkOptions).
  */
 export async function sampleRandomNetworks(
   compute: Compute,
@@ -313,7 +321,10 @@ export async function sampleRandomNetworks(
       place(from, block);
     }
   };
-  await Promise.all([mainLane(), ...lanes.map(workerLane)]);
+  if (options.background) {
+    await Promise.all(lanes.map(workerLane));
+    await mainLane(); // what failed workers left, if any
+  } else await Promise.all([mainLane(), ...lanes.map(workerLane)]);
   return { networks: S, points: P, outputs, layers };
 }
 

@@ -281,7 +281,8 @@ export async function overlay(compute: Compute, key: string): Promise<Overlay> {
   const k = JSON.parse(key) as { a: Act; d: number; w: number; b: number; n: number; s: number; x: number[] };
   const { sampleRandomNetworks, empiricalCovariance } = await import('../../src/compute/index.ts');
   const spec = { inputDim: 1, depth: k.d, width: k.n, activation: k.a, sigmaW2: k.w, sigmaB2: k.b };
-  const cov = await sampleRandomNetworks(compute, { ...spec, networks: OVERLAY_NETWORKS, seed: `${k.s}:cov` }, k.x.map((x) => [x]));
+  // In the compute workers where there are any: a dragged slider must not wait for 2,000 networks.
+  const cov = await sampleRandomNetworks(compute, { ...spec, networks: OVERLAY_NETWORKS, seed: `${k.s}:cov` }, k.x.map((x) => [x]), { background: true });
   const lines = await sampleRandomNetworks(compute, { ...spec, networks: OVERLAY_LINES, seed: `${k.s}:lines` }, OVERLAY_GRID.map((x) => [x]));
   const P = k.x.length;
   const G = OVERLAY_GRID.length;

@@ -114,6 +114,30 @@ describe('sampleRandomNetworks', () => {
     await expect(sampleNetworkBlock(compute, spec, x, {}, 5, 5)).rejects.toThrow(/to/);
   });
 
+  it("with { background: true } the workers take every block, and the page's thread only what a failed worker leaves", async () => {
+    const spec: RandomNetworksSpec = { ...base, networks: 1400, width: 1024, depth: 2, activation: 'relu' };
+    const whole = await sampleRandomNetworks(compute, spec, x);
+    const ran: string[] = [];
+    const good: WorkerLane = {
+      run: async <T,>(task: WorkerTask) => {
+        await new Promise((r) => setTimeout(r, 1));
+        ran.push(`${task.from}-${task.to}`);
+        return (await sampleNetworkBlock(compute, task.spec, task.x, task.options, task.from, task.to)) as T;
+      },
+    };
+    const bg = await sampleRandomNetworks({ ...compute, workers: () => [good] } as Compute, spec, x, { background: true });
+    expect(ran).toEqual(['0-341', '341-682', '682-1023', '1023-1364', '1364-1400']);
+    expect(Array.from(bg.outputs)).toEqual(Array.from(whole.outputs));
+    // Without the option the page's thread takes blocks too (the worker gets fewer than all five).
+    ran.length = 0;
+    await sampleRandomNetworks({ ...compute, workers: () => [good] } as Compute, spec, x);
+    expect(ran.length).toBeLessThan(5);
+    // Every worker failing: the page's thread does the rest, and the sample is the same.
+    const bad: WorkerLane = { run: async () => Promise.reject(new Error('worker died')) };
+    const rescued = await sampleRandomNetworks({ ...compute, workers: () => [bad] } as Compute, spec, x, { background: true });
+    expect(Array.from(rescued.outputs)).toEqual(Array.from(whole.outputs));
+  });
+
   it('layouts agree on every layer kernel too, and the last layer kernel is f f', async () => {
     for (const depth of [1, 2, 4]) {
       const spec = { ...base, depth, activation: 'relu' as const };
