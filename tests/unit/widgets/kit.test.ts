@@ -1,6 +1,6 @@
 /** The widget kit's pure parts: frame scales and paths, histogram bins, colour scales, the keyboard filter, readouts. */
 import { describe, it, expect, afterEach } from 'vitest';
-import { makeFrame, makeScale, linePath, bandPath, DEFAULT_MARGIN } from '../../../widgets/ui/frame.ts';
+import { makeFrame, makeScale, linePath, bandPath, DEFAULT_MARGIN, PATH_TOLERANCE_PX } from '../../../widgets/ui/frame.ts';
 import { densityBins } from '../../../widgets/ui/bins.ts';
 import { coarsen, colorScale, gridPixels, rgbOf } from '../../../widgets/ui/color.ts';
 import { handleShortcut, isShortcut } from '../../../widgets/core/keys.ts';
@@ -45,6 +45,61 @@ describe('plot frame', () => {
     // Both edges start clamped at the frame's bottom and top.
     expect(d).toContain(`${frame.y(1)}`);
     expect(d).toContain(`${frame.y(-1)}`);
+  });
+});
+
+/** The vertices of an M/L path (one polyline per M, a trailing Z dropped). */
+function polylines(d: string): [number, number][][] {
+  return d
+    .split('M')
+    .filter(Boolean)
+    .map((seg) => seg.replace(/Z$/, '').split('L').map((p) => p.split(',').map(Number) as [number, number]));
+}
+/** Distance from point p to the polyline `pl`. */
+function distance(p: [number, number], pl: [number, number][]): number {
+  let best = Infinity;
+  for (let i = 1; i < pl.length; i++) {
+    const [ax, ay] = pl[i - 1];
+    const [bx, by] = pl[i];
+    const dx = bx - ax;
+    const dy = by - ay;
+    const t = Math.max(0, Math.min(1, ((p[0] - ax) * dx + (p[1] - ay) * dy) / (dx * dx + dy * dy || 1)));
+    best = Math.min(best, Math.hypot(p[0] - ax - t * dx, p[1] - ay - t * dy));
+  }
+  return best;
+}
+
+describe('simplified paths', () => {
+  const f = makeFrame(600, 300, DEFAULT_MARGIN, { domain: [-5, 5] }, { domain: [-3, 3] });
+  const xs = Array.from({ length: 400 }, (_, i) => -5 + (10 * i) / 399);
+  const mean = xs.map((x) => Math.sin(x) + 0.3 * Math.cos(3 * x));
+
+  it('a smooth curve of 400 points keeps far fewer, every data point within the tolerance (+ rounding)', () => {
+    const [pl, ...rest] = polylines(linePath(f, xs, mean));
+    expect(rest).toHaveLength(0);
+    expect(pl.length).toBeLessThan(120);
+    expect(pl[0]).toEqual([f.x(-5), Number(f.y(mean[0]).toFixed(2))]);
+    for (let i = 0; i < xs.length; i++) expect(distance([f.x(xs[i]), f.y(mean[i])], pl)).toBeLessThanOrEqual(PATH_TOLERANCE_PX + 0.01);
+  });
+
+  it('a band keeps both edges within the tolerance; a straight band is four corners', () => {
+    const lo = mean.map((m, i) => m - 0.5 - 0.2 * Math.abs(xs[i]));
+    const hi = mean.map((m, i) => m + 0.5 + 0.2 * Math.abs(xs[i]));
+    const [pl] = polylines(bandPath(f, xs, lo, hi));
+    expect(pl.length).toBeLessThan(240);
+    for (let i = 0; i < xs.length; i++) {
+      expect(distance([f.x(xs[i]), f.y(hi[i])], pl)).toBeLessThanOrEqual(PATH_TOLERANCE_PX + 0.01);
+      expect(distance([f.x(xs[i]), f.y(lo[i])], pl)).toBeLessThanOrEqual(PATH_TOLERANCE_PX + 0.01);
+    }
+    const flat = bandPath(f, xs, xs.map(() => -1), xs.map(() => 1));
+    const r = (v: number) => Number(v.toFixed(2));
+    expect(flat).toBe(`M${r(f.x(-5))},${r(f.y(1))}L${r(f.x(5))},${r(f.y(1))}L${r(f.x(5))},${r(f.y(-1))}L${r(f.x(-5))},${r(f.y(-1))}Z`);
+  });
+
+  it('breaks stay breaks: each finite run is its own subpath', () => {
+    const gappy = mean.map((m, i) => (i % 100 === 50 ? Number.NaN : m));
+    expect(polylines(linePath(f, xs, gappy))).toHaveLength(5);
+    expect(polylines(bandPath(f, xs, gappy.map((m) => m - 1), gappy.map((m) => m + 1)))).toHaveLength(5);
   });
 });
 

@@ -1,0 +1,17 @@
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { launch } from './tests/e2e/support/chromium.mjs';
+import { serve } from './scripts/serve.mjs';
+const server = await serve({ dir: process.env.DIST || 'dist-z', base: '/', port: 0, quiet: true });
+const { default: lighthouse } = await import(pathToFileURL(join('bench/lighthouse/node_modules/lighthouse/core/index.js')).href);
+const port = 9300 + Math.floor(Math.random() * 500);
+const browser = await launch({ webgl: 'none', args: [`--remote-debugging-port=${port}`] });
+const r = await lighthouse(server.url + process.argv[2].replace(/^\//, ''), { port, output: 'json', logLevel: 'error', onlyCategories: ['performance'] });
+const a = r.lhr.audits;
+console.log('score', r.lhr.categories.performance.score);
+for (const id of ['first-contentful-paint','largest-contentful-paint','total-blocking-time','speed-index','cumulative-layout-shift','dom-size']) console.log(id, a[id].displayValue, a[id].score);
+console.log('mainthread', (a['mainthread-work-breakdown'].details.items).map(i => `${i.groupLabel} ${Math.round(i.duration)}`).join(' | '));
+console.log('long tasks', (a['long-tasks']?.details?.items ?? []).slice(0, 10).map(i => `${i.url?.replace(/^https?:\/\/[^/]+/, '')} ${Math.round(i.startTime)}+${Math.round(i.duration)}`).join(' | '));
+console.log('bootup', (a['bootup-time'].details.items).slice(0,5).map(i => `${i.url?.replace(/^https?:\/\/[^/]+/, '')} total ${Math.round(i.total)} script ${Math.round(i.scripting)}`).join(' | '));
+console.log('lcp el', JSON.stringify(a['largest-contentful-paint-element']?.details?.items?.[0]?.items?.[0]?.node?.snippet ?? '').slice(0, 200));
+await browser.close(); process.exit(0);
