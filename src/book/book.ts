@@ -4,12 +4,13 @@
  * one numbering. Chapters are numbered 1, 2, … through the whole book in (part, order) order;
  * drafts are left out of the numbering and of the built site.
  */
-import { readFileSync, readdirSync, existsSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { bookError, closest } from '../errors/index.ts';
 import { warn } from '../errors/warnings.ts';
 import { chapterSchema, SLUG } from './schema.ts';
+import { mtimeOf } from '../markdown/util.ts';
 
 export interface PartInfo {
   id: string;
@@ -139,20 +140,13 @@ export function readBookConfig(root: string): Omit<BookInfo, 'chapters'> {
  * chapter file's name and mtime (a file added, removed, renamed or edited).
  */
 export function bookSignature(root: string, chaptersDir = join(root, 'content', 'chapters')): string {
-  const mtime = (p: string) => {
-    try {
-      return statSync(p).mtimeMs;
-    } catch {
-      return -1;
-    }
-  };
   let names: string[] = [];
   try {
     names = readdirSync(chaptersDir).filter((f) => /\.mdx?$/.test(f)).sort();
   } catch {
     names = [];
   }
-  return [String(mtime(join(root, 'content', 'book.yaml'))), ...names.map((n) => `${n}@${mtime(join(chaptersDir, n))}`)].join('|');
+  return [String(mtimeOf(join(root, 'content', 'book.yaml'))), ...names.map((n) => `${n}@${mtimeOf(join(chaptersDir, n))}`)].join('|');
 }
 
 const bookCache = new Map<string, { signature: string; book: BookInfo }>();

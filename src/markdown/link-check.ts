@@ -100,9 +100,12 @@ export function scanPage(html: string): PageInfo {
   return { ids, links, source };
 }
 
-/** Where `</name` (any case, then a space, `/` or `>`) starts at or after `from`, or -1. */
+/** The end tag of each raw-text element: `</name` in any case, then a space, `/` or `>`. */
+const END_TAG = new Map([...RAW_TEXT].map((name) => [name, new RegExp(`</${name}[\\s/>]`, 'gi')]));
+
+/** Where the end tag of raw-text element `name` starts at or after `from`, or -1. */
 function indexOfEndTag(html: string, name: string, from: number): number {
-  const re = new RegExp(`</${name}[\\s/>]`, 'gi');
+  const re = END_TAG.get(name)!;
   re.lastIndex = from;
   const m = re.exec(html);
   return m ? m.index : -1;

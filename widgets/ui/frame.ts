@@ -147,7 +147,6 @@ export function bandPath(frame: Frame, xs: ArrayLike<number>, lo: ArrayLike<numb
     .join('');
 }
 
-
 /** Reads a CSS custom property (a theme colour) from `el`, with a fallback. */
 export function cssColor(el: Element | null | undefined, name: string, fallback = '#888'): string {
   if (!el || typeof getComputedStyle === 'undefined') return fallback;
