@@ -9,7 +9,8 @@
 //   widgets every widget's frame times on its embed route, per backend for the tensor widgets,
 //           and the largest setting of each that fits 33 ms (scripts/bench-widgets.mjs)
 //   lighthouse  Lighthouse 12 (mobile preset, simulated throttling, local server only) on the home
-//           page, every chapter, and three chapters of a synthetic book (scripts/bench-lighthouse.mjs):
+//           page, every chapter, and three chapters of a synthetic book (scripts/bench-lighthouse.mjs),
+//           the median of IW_LH_RUNS (3) runs per page:
 //           the four scores, FCP/LCP/TBT/CLS and the scripts that kept the main thread busy. Budgets:
 //           100/100/100/100 and CLS 0 on text chapters, performance ≥ 95 on widget chapters
 //
