@@ -140,6 +140,21 @@ export function readBookConfig(root: string): Omit<BookInfo, 'chapters'> {
  * chapter file's name and mtime (a file added, removed, renamed or edited).
  */
 export function bookSignature(root: string, chaptersDir = join(root, 'content', 'chapters')): string {
+  // A production build (astro build sets NODE_ENV) reads sources that do not change under it, and
+  // asks for the signature once per chapter per plugin: one stat of every chapter each time would
+  // grow with the square of the book. Dev and tests look every time.
+  const key = `${root}\0${chaptersDir}`;
+  if (process.env.NODE_ENV === 'production') {
+    const hit = buildSignatures.get(key);
+    if (hit !== undefined) return hit;
+  }
+  const signature = readSignature(root, chaptersDir);
+  if (process.env.NODE_ENV === 'production') buildSignatures.set(key, signature);
+  return signature;
+}
+const buildSignatures = new Map<string, string>();
+
+function readSignature(root: string, chaptersDir: string): string {
   let names: string[] = [];
   try {
     names = readdirSync(chaptersDir).filter((f) => /\.mdx?$/.test(f)).sort();

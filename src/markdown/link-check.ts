@@ -190,6 +190,16 @@ export function checkLinks(distDir: string | URL, base = '/', root: string | URL
     }
     return info;
   };
+  // Every page links to the same few hundred targets (the navigation): resolve each path once.
+  const targets = new Map<string, string | null>();
+  const resolve = (inSite: string) => {
+    let t = targets.get(inSite);
+    if (t === undefined) {
+      t = resolveTarget(dist, inSite);
+      targets.set(inSite, t);
+    }
+    return t;
+  };
   const failures: LinkFailure[] = [];
   const origin = 'http://link-check.invalid';
   for (const abs of files) {
@@ -223,7 +233,7 @@ export function checkLinks(distDir: string | URL, base = '/', root: string | URL
       }
       const inSite = '/' + pathname.slice(b.length);
       if (inSite.startsWith('/pagefind/') || inSite === '/pagefind') continue;
-      const target = inSite === '/' + rel || pathname === here.pathname ? abs : resolveTarget(dist, inSite);
+      const target = inSite === '/' + rel || pathname === here.pathname ? abs : resolve(inSite);
       if (!target) {
         fail('missing-page', `no page at ${pathname}`);
         continue;

@@ -154,4 +154,19 @@ describe('loadBookCached', () => {
     rmSync(join(dir, '02-b.mdx'));
     expect(loadBookCached(root).chapters.map((c) => c.slug)).toEqual(['a', 'c']);
   });
+
+  test('a production build looks at the chapter files once: the same book however often it asks', () => {
+    const root = bookWith({ '01-a.mdx': '' });
+    const env = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      expect(loadBookCached(root).chapters.map((c) => c.slug)).toEqual(['a']);
+      writeFileSync(join(root, 'content', 'chapters', '02-b.mdx'), '---\ntitle: B\npart: one\norder: 5\nsummary: B.\n---\n');
+      expect(loadBookCached(root).chapters.map((c) => c.slug)).toEqual(['a']);
+    } finally {
+      process.env.NODE_ENV = env;
+    }
+    // Out of production (dev, tests) it looks again.
+    expect(loadBookCached(root).chapters.map((c) => c.slug)).toEqual(['a', 'b']);
+  });
 });
