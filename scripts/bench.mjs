@@ -172,6 +172,8 @@ try {
     for (const depth of [2, 3]) {
       await page.goto(`${server.url}embed/ntk-trajectories/?members=8&width=512&depth=${depth}&activation=relu&t=10000${run.query.replace('?', '&')}`);
       await page.waitForFunction(() => /Running on/.test(document.querySelector('.iw-backend')?.textContent ?? ''), null, { timeout: 120_000 });
+      // Until the first snapshot arrives the readout's t is the target (10,000), not the run's step.
+      await page.waitForFunction(() => (window.infiniteWidth?.readout?.('embed')?.t ?? 10_000) < 10_000, null, { timeout: 120_000 });
       await page.waitForTimeout(1000);
       const m = await page.evaluate(
         () =>
