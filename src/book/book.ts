@@ -143,13 +143,13 @@ export function bookSignature(root: string, chaptersDir = join(root, 'content', 
   // A production build (astro build sets NODE_ENV) reads sources that do not change under it, and
   // asks for the signature once per chapter per plugin: one stat of every chapter each time would
   // grow with the square of the book. Dev and tests look every time.
+  if (process.env.NODE_ENV !== 'production') return readSignature(root, chaptersDir);
   const key = `${root}\0${chaptersDir}`;
-  if (process.env.NODE_ENV === 'production') {
-    const hit = buildSignatures.get(key);
-    if (hit !== undefined) return hit;
+  let signature = buildSignatures.get(key);
+  if (signature === undefined) {
+    signature = readSignature(root, chaptersDir);
+    buildSignatures.set(key, signature);
   }
-  const signature = readSignature(root, chaptersDir);
-  if (process.env.NODE_ENV === 'production') buildSignatures.set(key, signature);
   return signature;
 }
 const buildSignatures = new Map<string, string>();
